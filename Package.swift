@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// Perseus: convolutional networks that find galaxy-cluster members in survey images.
+// Data flows one way through the modules below: catalogue rows -> labelled objects -> images -> tensors
+// -> model -> predictions -> metrics -> pictures and report.
+import PackageDescription
+
+let package = Package(
+    name: "Perseus",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "perseus", targets: ["PerseusCLI"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian packages; `.ci/run` installs them).
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO"),
+
+        // Engine: tensors and kernels (the oneDNN calls live here), then reverse-mode autodiff, then networks.
+        .target(name: "Tensor", dependencies: ["CDNNL"]),
+        .target(name: "Autodiff", dependencies: ["Tensor"]),
+        .target(name: "NN", dependencies: ["Autodiff", "Tensor"]),
+
+        // Data: images, catalogues, then labelled and cleaned datasets.
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
+        .target(name: "Astro"),
+        .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
+
+        // Judging and showing.
+        .target(name: "Evaluation"),
+        .target(name: "Report", dependencies: ["Evaluation", "Imaging"]),
+
+        .executableTarget(
+            name: "PerseusCLI",
+            dependencies: [
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"]),
+        .testTarget(name: "AstroTests", dependencies: ["Astro"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

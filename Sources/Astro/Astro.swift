@@ -1,0 +1,1 @@
+// The Astro module: see README.md for where it sits in the data flow.

@@ -1,0 +1,36 @@
+import Testing
+import Tensor
+@testable import Autodiff
+
+@Suite struct VariableTests {
+    @Test func addGradientMatchesFiniteDifferences() throws {
+        var rng = SeededGenerator(seed: 1)
+        let a = Tensor.normal([2, 3], using: &rng), b = Tensor.normal([2, 3], using: &rng)
+        let result = try gradientCheck([a, b]) { v in try v[0] + v[1] }
+        #expect(result.maxError < 1e-3, "\(result)")
+    }
+
+    @Test func gradientsAccumulateAcrossUsesAndUntilZeroed() throws {
+        let x = Variable(Tensor(shape: [2], scalars: [1, 2]), requiresGrad: true)
+        let y = try x + x          // dy/dx = 2
+        try (try y + x).backward()  // d/dx = 3
+        #expect(x.grad?.scalars == [3, 3])
+        try (try x + x).backward()
+        #expect(x.grad?.scalars == [5, 5])
+        x.zeroGrad()
+        #expect(x.grad == nil)
+    }
+
+    @Test func noGradRecordsNothing() throws {
+        let x = Variable(Tensor(shape: [1], scalars: [1]), requiresGrad: true)
+        let y = try withNoGrad { try x + x }
+        #expect(!y.requiresGrad && y.isLeaf)
+    }
+
+    @Test func badShapesNameTheOperation() {
+        let a = Variable(Tensor.zeros([2, 3])), b = Variable(Tensor.zeros([3, 2]))
+        #expect { try a + b } throws: { error in
+            "\(error)".contains("add") && "\(error)".contains("[2, 3]")
+        }
+    }
+}

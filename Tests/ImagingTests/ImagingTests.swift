@@ -1,0 +1,2 @@
+import Testing
+// Tests for the Imaging module.
