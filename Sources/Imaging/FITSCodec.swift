@@ -39,6 +39,16 @@ enum FITSCodec {
                                      + "only 2-D images and 3-D cubes are read")
                 }
                 let (w, h, depth) = (axes[0], axes[1], axes[2])
+                // cfitsio does not always notice a memory file that ends inside the data: check the extent.
+                var bitpix: Int32 = 0, headerStart: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
+                ffgidt(file, &bitpix, &status)
+                ffghadll(file, &headerStart, &dataStart, &dataEnd, &status)
+                guard status == 0 else { throw failure(status, bytes.count, name, "reading HDU \(hdu)'s layout") }
+                let needed = Int(dataStart) + w * h * depth * Int(abs(bitpix)) / 8
+                guard needed <= bytes.count else {
+                    throw ImageError(.truncated, name, "truncated FITS: HDU \(hdu)'s \(w)x\(h)x\(depth) data (BITPIX \(bitpix)) "
+                                     + "end at byte \(needed) but the file has \(bytes.count)")
+                }
                 if planes.isEmpty {
                     (width, height) = (w, h)
                 } else if (w, h) != (width, height) {

@@ -6,12 +6,11 @@ extension Image {
     init<Sample: BinaryInteger>(interleaved samples: UnsafeBufferPointer<Sample>, width: Int, height: Int,
                                 channels: Int, maxValue: Float) {
         var pixels = [Float](repeating: 0, count: width * height * channels)
-        let scale = 1 / maxValue
         let plane = width * height
         pixels.withUnsafeMutableBufferPointer { out in
             for i in 0..<plane {
                 for c in 0..<channels {
-                    out[c * plane + i] = Float(samples[i * channels + c]) * scale
+                    out[c * plane + i] = Float(samples[i * channels + c]) / maxValue
                 }
             }
         }
