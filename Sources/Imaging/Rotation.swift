@@ -63,8 +63,14 @@ struct BilinearSample {
     let offset00: Int, offset01: Int, offset10: Int, offset11: Int
     let fx: Float, fy: Float
 
-    init?(x: Float, y: Float, width: Int, height: Int) {
-        guard x >= 0, y >= 0, x <= Float(width - 1), y <= Float(height - 1) else { return nil }
+    /// Points within `edgeTolerance` of the edge count as inside (rounding in cos/sin must not empty an edge row
+    /// of a right-angle rotation).
+    static let edgeTolerance: Float = 1e-3
+
+    init?(x rawX: Float, y rawY: Float, width: Int, height: Int) {
+        let t = BilinearSample.edgeTolerance
+        guard rawX >= -t, rawY >= -t, rawX <= Float(width - 1) + t, rawY <= Float(height - 1) + t else { return nil }
+        let x = min(max(rawX, 0), Float(width - 1)), y = min(max(rawY, 0), Float(height - 1))
         let x0 = min(Int(x), width - 1), y0 = min(Int(y), height - 1)
         let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
         fx = x - Float(x0)
