@@ -53,8 +53,8 @@ extension CatalogTable {
         var columns: [String] = []
         var cellsByColumn: [[String?]] = []
         for col in 1...max(Int32(1), ncols) where ncols > 0 {
-            var nameBuffer = [CChar](repeating: 0, count: 72)
-            var comment = [CChar](repeating: 0, count: 72)
+            var nameBuffer = [CChar](repeating: 0, count: 81)  // FLEN_VALUE is 71, FLEN_COMMENT 73
+            var comment = [CChar](repeating: 0, count: 81)
             ffgkys(fptr, "TTYPE\(col)", &nameBuffer, &comment, &status)
             if status != 0 { status = 0; nameBuffer = Array("col\(col)".utf8CString) }
             let name = cText(nameBuffer)
