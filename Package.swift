@@ -28,7 +28,7 @@ let package = Package(
 
         // Data: images, catalogues, then labelled and cleaned datasets.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
-        .target(name: "Astro"),
+        .target(name: "Astro", dependencies: ["CFITSIO"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
 
         // Judging and showing.
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
-        .testTarget(name: "AstroTests", dependencies: ["Astro"]),
+        .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check data before training: what decodes, what parses, and what does not.",
-        subcommands: [InspectImages.self])
+        subcommands: [InspectCatalog.self, InspectImages.self])
 }
