@@ -29,7 +29,7 @@ let package = Package(
 
         // Data: images, catalogues, then labelled and cleaned datasets.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
-        .target(name: "Astro"),
+        .target(name: "Astro", dependencies: ["CFITSIO"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
@@ -51,8 +51,8 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"]),
-        .testTarget(name: "AstroTests", dependencies: ["Astro"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
+        .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
