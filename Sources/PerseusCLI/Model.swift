@@ -85,7 +85,7 @@ struct ModelCommand: ParsableCommand {
             let model = try ResNet(contentsOf: URL(fileURLWithPath: weights), architecture: arch.flatMap(ResNetArchitecture.init(name:)))
             let images = try NumPyArray.read(contentsOf: URL(fileURLWithPath: input))
             guard images.rank == 4, images.shape[1] == model.inputChannels, images.shape[0] >= 1 else {
-                throw ValidationError("\(input) has shape \(images.shape); \(weights) needs [N, \(model.inputChannels), H, W]")
+                throw CheckpointError.mismatch(file: input, "shape \(images.shape); the model in \(weights) needs [N, \(model.inputChannels), H, W]")
             }
             model.eval()
             let logits = try withNoGrad {
