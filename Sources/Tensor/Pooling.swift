@@ -50,9 +50,13 @@ public func maxPool2dForward(_ input: Tensor, kernel: Int, stride: Int, padding:
                                 let ws = max(w0, 0), we = min(w0 + kernel, g.width)
                                 var best = -Float.infinity, bestIndex = hs * g.width + ws
                                 for h in hs..<he {
+                                    let row = x.baseAddress! + src + h * g.width
                                     for w in ws..<we {
-                                        let v = x[src + h * g.width + w]
-                                        if v > best || v.isNaN { best = v; bestIndex = h * g.width + w }
+                                        // Branch-free (random data defeats prediction); `!(v <= best)` is
+                                        // PyTorch's `v > best || isnan(v)`.
+                                        let v = row[w], take = !(v <= best)
+                                        best = take ? v : best
+                                        bestIndex = take ? h * g.width + w : bestIndex
                                     }
                                 }
                                 y[dst + oh * wo + ow] = best
