@@ -1,5 +1,5 @@
-/// ReLU kernels. Memory-bound, so split across threads only for large tensors.
-private let elementwiseGrain = 1 << 16
+/// ReLU kernels (memory-bound: split across threads only for large tensors).
+private let elementwiseGrain = Parallel.grain(itemSize: 1)
 
 /// max(x, 0) elementwise (NaN passes through, as in PyTorch).
 public func reluForward(_ input: Tensor) -> Tensor {

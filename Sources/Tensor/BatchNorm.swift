@@ -37,7 +37,7 @@ public func batchNormTrainingForward(_ input: Tensor, weight: Tensor, bias: Tens
     input.withUnsafeBufferPointer { x in
         mean.withUnsafeMutableBufferPointer { m in
             variance.withUnsafeMutableBufferPointer { v in
-                Parallel.forEach(g.channels) { channels in
+                Parallel.forEach(g.channels, grain: Parallel.grain(itemSize: g.countPerChannel)) { channels in
                     for c in channels {
                         var sum = 0.0
                         for n in 0..<g.batch {
@@ -73,7 +73,7 @@ public func batchNormInferenceForward(_ input: Tensor, weight: Tensor, bias: Ten
     var output = Tensor(shape: input.shape)
     output.withUnsafeMutableBufferPointer { y in
         input.withUnsafeBufferPointer { x in
-            Parallel.forEach(g.batch * g.channels, grain: max(1, 4096 / g.planeSize)) { planes in
+            Parallel.forEach(g.batch * g.channels, grain: Parallel.grain(itemSize: g.planeSize)) { planes in
                 for plane in planes {
                     let a = scale[plane % g.channels], b = shift[plane % g.channels]
                     let base = plane * g.planeSize
@@ -102,7 +102,8 @@ public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, weight: Tenso
             gradInput.withUnsafeMutableBufferPointer { dx in
                 gradWeight.withUnsafeMutableBufferPointer { dw in
                     gradBias.withUnsafeMutableBufferPointer { db in
-                        Parallel.forEach(g.channels) { channels in
+                        let grain = Parallel.grain(itemSize: g.countPerChannel)
+                        Parallel.forEach(g.channels, grain: grain) { channels in
                             for c in channels {
                                 let mu = mean.scalars[c]
                                 let invStd = 1 / (variance.scalars[c] + epsilon).squareRoot()

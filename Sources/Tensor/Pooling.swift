@@ -38,7 +38,8 @@ public func maxPool2dForward(_ input: Tensor, kernel: Int, stride: Int, padding:
     output.withUnsafeMutableBufferPointer { y in
         argmax.withUnsafeMutableBufferPointer { arg in
             input.withUnsafeBufferPointer { x in
-                Parallel.forEach(g.batch * g.channels) { planes in
+                let grain = Parallel.grain(itemSize: g.height * g.width)
+                Parallel.forEach(g.batch * g.channels, grain: grain) { planes in
                     for plane in planes {
                         let src = plane * g.height * g.width, dst = plane * ho * wo
                         for oh in 0..<ho {
@@ -49,9 +50,13 @@ public func maxPool2dForward(_ input: Tensor, kernel: Int, stride: Int, padding:
                                 let ws = max(w0, 0), we = min(w0 + kernel, g.width)
                                 var best = -Float.infinity, bestIndex = hs * g.width + ws
                                 for h in hs..<he {
+                                    let row = x.baseAddress! + src + h * g.width
                                     for w in ws..<we {
-                                        let v = x[src + h * g.width + w]
-                                        if v > best || v.isNaN { best = v; bestIndex = h * g.width + w }
+                                        // Branch-free (random data defeats prediction); `!(v <= best)` is
+                                        // PyTorch's `v > best || isnan(v)`.
+                                        let v = row[w], take = !(v <= best)
+                                        best = take ? v : best
+                                        bestIndex = take ? h * g.width + w : bestIndex
                                     }
                                 }
                                 y[dst + oh * wo + ow] = best
@@ -79,7 +84,8 @@ public func maxPool2dBackward(_ gradOutput: Tensor, argmax: [Int32], inputShape:
     gradInput.withUnsafeMutableBufferPointer { dx in
         gradOutput.withUnsafeBufferPointer { dy in
             argmax.withUnsafeBufferPointer { arg in
-                Parallel.forEach(inputShape[0] * inputShape[1]) { planes in
+                let grain = Parallel.grain(itemSize: planeIn)
+                Parallel.forEach(inputShape[0] * inputShape[1], grain: grain) { planes in
                     for plane in planes {
                         let src = plane * planeIn, dst = plane * planeOut
                         for i in 0..<planeOut { dx[src + Int(arg[dst + i])] += dy[dst + i] }
@@ -101,7 +107,7 @@ public func globalAveragePoolForward(_ input: Tensor) throws -> Tensor {
     var output = Tensor(shape: [input.shape[0], input.shape[1]])
     output.withUnsafeMutableBufferPointer { y in
         input.withUnsafeBufferPointer { x in
-            Parallel.forEach(planes, grain: max(1, 4096 / size)) { range in
+            Parallel.forEach(planes, grain: Parallel.grain(itemSize: size)) { range in
                 for p in range { y[p] = laneSum(x.baseAddress! + p * size, size) / Float(size) }
             }
         }
@@ -119,7 +125,7 @@ public func globalAveragePoolBackward(_ gradOutput: Tensor, inputShape: [Int]) t
     var gradInput = Tensor(shape: inputShape)
     gradInput.withUnsafeMutableBufferPointer { dx in
         gradOutput.withUnsafeBufferPointer { dy in
-            Parallel.forEach(planes, grain: max(1, 4096 / size)) { range in
+            Parallel.forEach(planes, grain: Parallel.grain(itemSize: size)) { range in
                 for p in range {
                     let v = dy[p] / Float(size)
                     for i in (p * size)..<((p + 1) * size) { dx[i] = v }

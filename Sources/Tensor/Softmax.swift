@@ -49,7 +49,7 @@ public struct SoftmaxCrossEntropy: Sendable {
             throw EngineError.shape(op: op, "logits \(logits.shape) with \(labels.count) labels")
         }
         if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= k }) {
-            throw EngineError.invalidArgument(
+            throw EngineError.shape(
                 op: op, "label \(labels[bad]) at row \(bad) is out of range 0..<\(k) for logits \(logits.shape)")
         }
         if let classWeights, classWeights.count != k {

@@ -93,6 +93,15 @@ import Tensor
         fails(["softmaxCrossEntropy", "label -1"]) {
             try softmaxCrossEntropy(logits: Variable(.zeros([2, 3])), labels: [-1, 0])
         }
+        // ENGINE-API.md: bad shapes and out-of-range labels are `EngineError.shape`, naming the op.
+        #expect { try softmaxCrossEntropy(logits: Variable(.zeros([2, 3])), labels: [0, 3]) } throws: {
+            guard case .shape(op: "softmaxCrossEntropy", _)? = $0 as? EngineError else { return false }
+            return true
+        }
+        #expect { try conv2d(x, weight: Variable(.zeros([4, 2, 3, 3]))) } throws: {
+            guard case .shape(op: "conv2d", _)? = $0 as? EngineError else { return false }
+            return true
+        }
         fails(["flatten", "[0, 3]"]) { try flatten(Variable(.zeros([0, 3]))) }
         fails(["add", "[2, 3, 8, 8]", "[2, 3, 4, 4]"]) { try x + Variable(.zeros([2, 3, 4, 4])) }
     }
