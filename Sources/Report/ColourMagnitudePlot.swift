@@ -48,6 +48,7 @@ public func colourMagnitudeDiagram(_ data: ColourMagnitudeData, sequence: RedSeq
         }
     }()
     var legend: [LegendEntry] = []
+    var regionLabels: [(String, Point, RGBColor)] = []
     if let sequence {
         // Shade each region as a band between its lower and upper edges, sampled along r and clamped to the axes.
         let steps = 60
@@ -61,7 +62,11 @@ public func colourMagnitudeDiagram(_ data: ColourMagnitudeData, sequence: RedSeq
             let upper = i + 1 < regions.count ? regions[i + 1] : nil
             let band = xs.map { axes.point($0, edge(upper, $0)) } + xs.reversed().map { axes.point($0, edge(region, $0)) }
             canvas.polygon(band, fill: regionColours[region]!.withAlpha(0.10))
-            if colouring != .region { legend.append(LegendEntry(region.rawValue + " (region)", .swatch(regionColours[region]!.withAlpha(0.25)))) }
+            // Name the band at its right end when it shows enough of itself there.
+            let xEnd = axes.xRange.upperBound, top = axes.py(edge(upper, xEnd)), bottom = axes.py(region == .blueCloud ? axes.yRange.lowerBound : edge(region, xEnd))
+            if bottom - top > 16 {
+                regionLabels.append((region.rawValue, Point(axes.right - 6, (top + bottom) / 2 + 4), regionColours[region]!))
+            }
         }
         for edgeRegion in [ColourRegion.greenValley, .redSequence] {
             canvas.polyline(axes.dataPoints(xs, xs.map { boundaries.lowerEdge(of: edgeRegion, sequence: sequence, magnitude: $0) }),
@@ -111,6 +116,9 @@ public func colourMagnitudeDiagram(_ data: ColourMagnitudeData, sequence: RedSeq
     for group in legendOrder where groups[group] != nil {
         let i = groups[group]![0]
         legend.append(LegendEntry("\(group) (\(groups[group]!.count))", .marker(style[i].shape, style[i].colour)))
+    }
+    for (text, at, colour) in regionLabels {
+        canvas.text(text, at: at, size: PlotStyle.tickFont, color: colour, anchor: .end, bold: true)
     }
     canvas.legend(legend, in: axes, corner: .bottomLeft)
     return canvas

@@ -27,7 +27,7 @@ public struct GalleryItem: Sendable {
 public func cutoutGallery(_ items: [GalleryItem], columns: Int = 5, tileSize: Int = 150,
                           title: String = "Misclassified objects") -> Canvas {
     precondition(columns >= 1 && tileSize >= 16, "cutoutGallery: columns \(columns), tileSize \(tileSize)")
-    let tile = Double(tileSize), gap = 16.0, textHeight = 58.0
+    let tile = Double(tileSize), gap = 16.0, textHeight = 64.0, captionFont = 11.0
     let cols = max(1, min(columns, items.count))
     let rows = max(1, (items.count + cols - 1) / cols)
     let width = Int(gap + Double(cols) * (tile + gap)), height = Int(50 + Double(rows) * (tile + textHeight + gap))
@@ -41,15 +41,36 @@ public func cutoutGallery(_ items: [GalleryItem], columns: Int = 5, tileSize: In
         canvas.image(item.image, x: x, y: y, width: tile, height: tile)
         canvas.rectangle(x: x, y: y, width: tile, height: tile, fill: nil,
                          stroke: Stroke(item.frame ?? .grey, width: item.frame == nil ? 1 : 3))
-        var lines = [item.title]
-        if let caption = item.caption { lines.append(caption) }
+        canvas.text(fitted(item.title, width: tile, size: PlotStyle.tickFont), at: Point(x + tile / 2, y + tile + 16),
+                    size: PlotStyle.tickFont, anchor: .middle, bold: true)
+        var lines = item.caption.map { wrapped($0, width: tile, size: captionFont, maxLines: 2) } ?? []
         if let p = item.probability { lines.append(String(format: "p(member) = %.2f", p)) }
         for (k, line) in lines.prefix(3).enumerated() {
-            canvas.text(fitted(line, width: tile, size: PlotStyle.tickFont), at: Point(x + tile / 2, y + tile + 17 + Double(k) * 17),
-                        size: PlotStyle.tickFont, color: k == 0 ? .black : .darkGrey, anchor: .middle, bold: k == 0)
+            canvas.text(fitted(line, width: tile, size: captionFont), at: Point(x + tile / 2, y + tile + 31 + Double(k) * 13),
+                        size: captionFont, color: .darkGrey, anchor: .middle)
         }
     }
     return canvas
+}
+
+/// `text` broken at spaces into at most `maxLines` lines of `width` pixels (the last one shortened if need be).
+func wrapped(_ text: String, width: Double, size: Double, maxLines: Int) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if BitmapFont.width(of: candidate, fontSize: size) <= width || current.isEmpty {
+            current = candidate
+        } else {
+            lines.append(current)
+            current = String(word)
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    if lines.count > maxLines {
+        lines = Array(lines.prefix(maxLines - 1)) + [lines[(maxLines - 1)...].joined(separator: " ")]
+    }
+    return lines.map { fitted($0, width: width, size: size) }
 }
 
 /// `text` shortened with an ellipsis to fit `width` pixels in the bitmap font.

@@ -33,6 +33,11 @@ public func pairPlot(_ variables: [PairVariable], classes: [Int]? = nil, classNa
     // Larger groups first so the rarer class stays visible.
     let groupOrder = groups.keys.sorted { groups[$0]!.count > groups[$1]!.count }
     func colour(_ g: Int) -> RGBColor { classes == nil ? .darkGrey : Palette.classColour(g) }
+    // Few ticks, labelled only on the outer panels, so the labels of a small panel do not collide.
+    func ticks(_ v: Int, labelled: Bool) -> [(Double, String)] {
+        let step = tickStep(ranges[v], target: 4)
+        return niceTicks(ranges[v], target: 4).map { ($0, labelled ? tickLabel($0, step: step) : "") }
+    }
     for row in 0..<n {
         for col in 0...row {
             let axes = Axes(left: margin.left + Double(col) * (cell + margin.gap), top: margin.top + Double(row) * (cell + margin.gap),
@@ -53,7 +58,8 @@ public func pairPlot(_ variables: [PairVariable], classes: [Int]? = nil, classNa
                 let peak = histograms.values.flatMap { $0 }.max() ?? 1
                 var histAxes = axes
                 histAxes.yRange = 0...(peak > 0 ? peak * 1.1 : 1)
-                histAxes.draw(on: &canvas, xLabel: xLabel, yLabel: col == 0 ? "fraction" : nil, yTicks: [])
+                histAxes.draw(on: &canvas, xLabel: xLabel, yLabel: col == 0 ? "fraction" : nil, xTicks: ticks(col, labelled: row == n - 1),
+                              yTicks: [])
                 for g in groupOrder {
                     var outline: [Point] = [histAxes.point(lo, 0)]
                     for (b, v) in histograms[g]!.enumerated() {
@@ -65,8 +71,7 @@ public func pairPlot(_ variables: [PairVariable], classes: [Int]? = nil, classNa
                 }
             } else {
                 axes.draw(on: &canvas, xLabel: xLabel, yLabel: col == 0 ? variables[row].label : nil,
-                          xTicks: row == n - 1 ? nil : niceTicks(ranges[col], target: 4).map { ($0, "") },
-                          yTicks: col == 0 ? nil : niceTicks(ranges[row], target: 4).map { ($0, "") })
+                          xTicks: ticks(col, labelled: row == n - 1), yTicks: ticks(row, labelled: col == 0))
                 for g in groupOrder {
                     for i in groups[g]! where axes.contains(variables[col].values[i], variables[row].values[i]) {
                         canvas.circle(center: axes.point(variables[col].values[i], variables[row].values[i]), radius: 2.2,
