@@ -1,6 +1,7 @@
 // The run report: one self-contained HTML file (inline CSS, figures as inline SVG or base64 PNG, no scripts, no
 // network) built from sections of tables, pre-formatted text and figures; and an index page linking reports.
 import Foundation
+import Imaging
 
 /// How a figure goes into the HTML: inline SVG (sharp, small) or a base64 PNG.
 public enum FigureFormat: Sendable {
@@ -80,7 +81,7 @@ public struct HTMLReport: Sendable {
 
     /// Writes the report atomically (a temporary file in the same folder, then a rename).
     public func write(to url: URL) throws {
-        try writeAtomically(Data(html().utf8), to: url)
+        try AtomicFile.write(Data(html().utf8), to: url)
     }
 
     private func render(_ block: ReportBlock) throws -> String {
@@ -153,7 +154,7 @@ public struct ReportIndex: Sendable {
     }
 
     public func write(to url: URL) throws {
-        try writeAtomically(Data(html().utf8), to: url)
+        try AtomicFile.write(Data(html().utf8), to: url)
     }
 }
 

@@ -19,7 +19,7 @@ extension Canvas {
 
     /// Writes the PNG file atomically.
     public func writePNG(to url: URL, supersampling: Int = 3) throws {
-        try writeAtomically(pngData(supersampling: supersampling), to: url)
+        try AtomicFile.write(pngData(supersampling: supersampling), to: url)
     }
 }
 

@@ -42,7 +42,7 @@ extension Canvas {
 
     /// Writes the SVG file atomically.
     public func writeSVG(to url: URL) throws {
-        try writeAtomically(Data(svg().utf8), to: url)
+        try AtomicFile.write(Data(svg().utf8), to: url)
     }
 }
 

@@ -119,6 +119,11 @@ import Testing
         let png = try canvas.pngData(supersampling: 1)
         let header = try #require(pngHeader(png))
         #expect(header.width == 7 && header.height == 5)
+        // Decoded by Imaging, the PNG holds the raster to 8-bit precision.
+        let decoded = try Image(decoding: png, name: "tiny.png")
+        let raster = canvas.raster(supersampling: 1)
+        #expect(decoded.channels == 3 && zip(decoded.pixels, raster.pixels).allSatisfy { abs($0 - $1) <= 0.5 / 255 + 1e-6 })
+        #expect(decoded[0, 0, 0] == 1 && abs(decoded[2, 4, 6] - 0x99 / 255) < 1e-6)
         let path = testOutputFolder().appendingPathComponent("tiny.png")
         try canvas.writePNG(to: path, supersampling: 1)
         #expect(try Data(contentsOf: path) == png)
