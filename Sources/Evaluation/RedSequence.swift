@@ -55,6 +55,10 @@ public struct RedSequence: Sendable, Equatable {
 
     /// Fits the sequence to objects with r magnitudes `magnitude` and g-z colours `colour`.
     ///
+    /// Fit it to cluster members (spectroscopic 0.01 < z < 0.033, or the member labels): over every galaxy in the
+    /// field, background galaxies (redder at a given r) tilt the line. On the 90 arcmin spectroscopic search's cluster
+    /// members (r0 12-19) the default options give a slope near -0.08 and a scatter near 0.08 mag.
+    ///
     /// Each iteration fits a least-squares line to the kept points, measures the robust scatter of their residuals,
     /// and keeps every object (of all, so a point can come back) within `clipBelow`/`clipAbove` scatters, until the kept
     /// set stops changing. Throws with fewer than 3 usable points or when everything is clipped.
