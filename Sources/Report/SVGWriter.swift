@@ -8,7 +8,7 @@ extension Canvas {
     public func svg(standalone: Bool = true) throws -> String {
         var out = standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : ""
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
-            + "viewBox=\"0 0 \(width) \(height)\" font-family=\"\(escapeXML(fontFamily))\">\n"
+            + "viewBox=\"0 0 \(width) \(height)\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" font-family=\"\(escapeXML(fontFamily))\">\n"
         out += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\"\(paint("fill", background))/>\n"
         for element in elements {
             switch element {
@@ -34,7 +34,7 @@ extension Canvas {
                 let png = try displayable(image).pngData().base64EncodedString()
                 out += "<image x=\"\(svgNumber(origin.x))\" y=\"\(svgNumber(origin.y))\" width=\"\(svgNumber(w))\" "
                     + "height=\"\(svgNumber(h))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" "
-                    + "href=\"data:image/png;base64,\(png)\"/>\n"
+                    + "xlink:href=\"data:image/png;base64,\(png)\"/>\n"
             }
         }
         return out + "</svg>\n"
