@@ -31,7 +31,7 @@ struct Demo: ParsableCommand {
         let heldOut = DemoImages(count: images / 2, size: 24, rng: &rng)
         let model = DemoCNN(rng: &rng)
         print("perseus demo: \(images) training and \(images / 2) held-out 24x24 images "
-              + "(class 0: round blobs, class 1: rings and streaks), \(Parallel.threadCount) threads")
+              + "(class 0: round blobs, class 1: rings and streaks), threads: \(Parallel.threadCount)")
         print("epoch  mean loss  train acc")
         let steps = epochs * ((train.count + batchSize - 1) / batchSize)
         var step = 0
