@@ -10,9 +10,8 @@ public struct RunFolder: Sendable {
     public var metrics: URL { url.appendingPathComponent("metrics.csv") }
     public var bestCheckpoint: URL { url.appendingPathComponent("best.safetensors") }
     public var lastCheckpoint: URL { url.appendingPathComponent("last.safetensors") }
-    /// Optimizer state (momentum, Adam moments) matching `lastCheckpoint`.
-    public var lastOptimizer: URL { url.appendingPathComponent("last-optimizer.safetensors") }
-    public var state: URL { url.appendingPathComponent("state.json") }
+    /// Weights, optimizer state and bookkeeping of the last finished epoch, replaced atomically: what `--resume` reads.
+    public var resumeState: URL { url.appendingPathComponent("resume.safetensors") }
     public var log: URL { url.appendingPathComponent("train.log") }
 
     /// Starts a new run. An existing, non-empty folder is refused unless `force`, which clears it.

@@ -65,6 +65,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
         guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
+        guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
         guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
             throw fail("threads, patience, decaySteps and warmupEpochs cannot be negative")
         }

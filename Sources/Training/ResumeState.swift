@@ -1,0 +1,48 @@
+import Foundation
+import NN
+
+/// Everything needed to continue a run exactly: the epoch and step reached, the early-stopping bookkeeping and the
+/// metrics so far. Saved with the weights, the optimizer's state and the preprocessing in one safetensors file,
+/// replaced atomically, so the run folder always holds one consistent resume point.
+struct ResumeState: Codable {
+    var epoch = 0
+    var step = 0
+    var bestValidationLoss = Double.infinity
+    var bestEpoch = 0
+    var epochsWithoutImprovement = 0
+    var metrics: [EpochMetrics] = []
+
+    func isStopped(patience: Int) -> Bool { patience > 0 && epochsWithoutImprovement >= patience }
+
+    static let key = "perseus.resume"
+
+    func save(to url: URL, model: ResNet, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
+        var file = SafeTensors()
+        for (name, value) in model.stateDict() { file.tensors["model." + name] = value }
+        let optimizerState = optimizer.state()
+        for (name, value) in optimizerState.tensors { file.tensors["optimizer." + name] = value }
+        for (key, value) in optimizerState.metadata { file.metadata["optimizer." + key] = value }
+        file.metadata[Self.key] = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+        file.metadata[Preprocessing.metadataKey] = preprocessing.metadataValue
+        try file.write(to: url)
+    }
+
+    /// Loads a resume file into the model and optimizer and returns the bookkeeping.
+    static func load(_ url: URL, into model: ResNet, optimizer: any Optimizer) throws
+        -> (state: ResumeState, preprocessing: Preprocessing) {
+        let file = try SafeTensors(contentsOf: url)
+        var weights: [String: StateTensor] = [:], slots = SafeTensors()
+        for (name, value) in file.tensors {
+            if name.hasPrefix("model.") { weights[String(name.dropFirst(6))] = value }
+            if name.hasPrefix("optimizer.") { slots.tensors[String(name.dropFirst(10))] = value }
+        }
+        for (key, value) in file.metadata where key.hasPrefix("optimizer.") { slots.metadata[String(key.dropFirst(10))] = value }
+        try model.loadStateDict(weights, source: url.path)
+        try optimizer.loadState(slots, source: url.path)
+        guard let text = file.metadata[key],
+              let state = try? JSONDecoder().decode(ResumeState.self, from: Data(text.utf8)) else {
+            throw ConfigurationError(message: "\(url.path): no resume state in its metadata")
+        }
+        return (state, try Preprocessing(metadata: file.metadata, source: url.path))
+    }
+}
