@@ -26,3 +26,25 @@ public struct SampleSet: Sendable {
         }
     }
 }
+
+extension SampleSet {
+    /// The prepared objects' cutouts as network inputs: the cutout (or, for a rotation, the wider cutout, so the
+    /// rotated field has no empty corners) under the augmentation, area-resized to `inputSize`, grey if asked.
+    public init(objects: [PreparedObject], inputSize: Int, grey: Bool) {
+        self.init(ids: objects.map(\.id), labels: objects.map(\.label)) { i, augmentation in
+            let object = objects[i]
+            let cutout = try Image(contentsOf: object.image)
+            var source = cutout
+            if augmentation.rotationDegrees.truncatingRemainder(dividingBy: 360) != 0, let wide = object.wideImage {
+                source = try Image(contentsOf: wide)
+            }
+            var image = try augmentation.apply(to: source, width: cutout.width, height: cutout.height)
+            if image.width != inputSize || image.height != inputSize {
+                image = try image.resized(width: inputSize, height: inputSize)
+            }
+            if grey && image.channels != 1 { image = try image.greyscale() }
+            if !grey && image.channels == 1 { image = try image.selectingChannels([0, 0, 0]) }
+            return image
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Astro
+import Foundation
+import Imaging
+
+/// Which part of a prepared dataset an object belongs to. `holdout` objects never enter training or model
+/// selection: they are the independent test set (for example spectroscopic objects kept out).
+public enum SplitName: String, Sendable, CaseIterable, Codable {
+    case train, validation, test, holdout
+}
+
+/// One cleaned, labelled object of a prepared dataset: a row of its `objects.csv`.
+public struct PreparedObject: Sendable, Equatable {
+    public var id: String
+    /// Where it came from: `catalog` or `spectra`.
+    public var source: String
+    public var ra: Double
+    public var dec: Double
+    public var magnitude: Double?
+    public var gMinusZ: Double?
+    public var gMinusR: Double?
+    public var uMinusG: Double?
+    public var rMinusI: Double?
+    public var objectClass: String?
+    public var redshift: Double?
+    public var label: Int
+    public var split: SplitName
+    /// Image file, absolute.
+    public var image: URL
+    /// Wider cutout of the same object at the same scale (to rotate without empty corners), absolute.
+    public var wideImage: URL?
+
+    public init(id: String, source: String, ra: Double, dec: Double, magnitude: Double? = nil, gMinusZ: Double? = nil,
+                gMinusR: Double? = nil, uMinusG: Double? = nil, rMinusI: Double? = nil, objectClass: String? = nil,
+                redshift: Double? = nil, label: Int, split: SplitName, image: URL, wideImage: URL? = nil) {
+        self.id = id
+        self.source = source
+        self.ra = ra
+        self.dec = dec
+        self.magnitude = magnitude
+        self.gMinusZ = gMinusZ
+        self.gMinusR = gMinusR
+        self.uMinusG = uMinusG
+        self.rMinusI = rMinusI
+        self.objectClass = objectClass
+        self.redshift = redshift
+        self.label = label
+        self.split = split
+        self.image = image
+        self.wideImage = wideImage
+    }
+}
+
+/// The folder `perseus prepare` writes and `train`/`evaluate` read: `objects.csv` (one row per object with its
+/// label, split and image files) and `cleaning.txt` (what each rule removed and why).
+public struct PreparedDataset: Sendable {
+    public var objects: [PreparedObject]
+
+    public init(objects: [PreparedObject]) { self.objects = objects }
+
+    public static let columns = ["id", "source", "ra", "dec", "magnitude", "g_z", "g_r", "u_g", "r_i", "class",
+                                 "redshift", "label", "split", "image", "image_wide"]
+
+    public func objects(in split: SplitName) -> [PreparedObject] { objects.filter { $0.split == split } }
+
+    public func csv() -> String {
+        func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
+        func quoted(_ s: String?) -> String {
+            guard let s else { return "" }
+            return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [Self.columns.joined(separator: ",")]
+        for o in objects {
+            lines.append([quoted(o.id), o.source, String(o.ra), String(o.dec), number(o.magnitude), number(o.gMinusZ),
+                          number(o.gMinusR), number(o.uMinusG), number(o.rMinusI), quoted(o.objectClass),
+                          number(o.redshift), String(o.label), o.split.rawValue, quoted(o.image.path),
+                          quoted(o.wideImage?.path)].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func write(to folder: URL, cleaning: String) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.write(Data(cleaning.utf8), to: folder.appendingPathComponent("cleaning.txt"))
+        try AtomicFile.write(Data(csv().utf8), to: folder.appendingPathComponent("objects.csv"))
+    }
+
+    /// Reads `objects.csv` from a prepared folder; every error names the file, line and column.
+    public static func load(from folder: URL) throws -> PreparedDataset {
+        let file = folder.appendingPathComponent("objects.csv")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw CatalogError(file: folder.path, message: "is not a prepared dataset (no objects.csv); run `perseus prepare` first")
+        }
+        let table = try CatalogTable.readCSV(file)
+        if let missing = columns.first(where: { table.columnIndex($0) == nil }) {
+            throw CatalogError(file: file.path, column: missing, message: "has no column '\(missing)'")
+        }
+        func cell(_ row: CatalogTable.Row, _ name: String) -> String? { row.cells[table.columnIndex(name)!] }
+        return PreparedDataset(objects: try table.rows.map { row in
+            func number(_ name: String) throws -> Double? {
+                guard let t = cell(row, name) else { return nil }
+                guard let v = Double(t) else {
+                    throw CatalogError(file: file.path, line: row.line, column: name, message: "'\(t)' is not a number")
+                }
+                return v
+            }
+            func required(_ name: String) throws -> String {
+                guard let t = cell(row, name) else {
+                    throw CatalogError(file: file.path, line: row.line, column: name, message: "is empty")
+                }
+                return t
+            }
+            guard let label = Int(try required("label")), let split = SplitName(rawValue: try required("split")),
+                  let ra = try number("ra"), let dec = try number("dec") else {
+                throw CatalogError(file: file.path, line: row.line, message: "label, split, ra or dec is malformed")
+            }
+            return PreparedObject(
+                id: try required("id"), source: try required("source"), ra: ra, dec: dec,
+                magnitude: try number("magnitude"), gMinusZ: try number("g_z"), gMinusR: try number("g_r"),
+                uMinusG: try number("u_g"), rMinusI: try number("r_i"), objectClass: cell(row, "class"),
+                redshift: try number("redshift"), label: label, split: split,
+                image: URL(fileURLWithPath: try required("image")),
+                wideImage: cell(row, "image_wide").map { URL(fileURLWithPath: $0) })
+        })
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import NN
+
+/// A trained network read back from a run folder, with the preprocessing it was trained with.
+public struct TrainedModel {
+    public var model: ResNet
+    public var preprocessing: Preprocessing
+    public var configuration: TrainingConfiguration
+    public var checkpoint: URL
+
+    /// Loads `best.safetensors` (or `last.safetensors` with `last: true`) from a run folder.
+    public static func load(run: RunFolder, last: Bool = false) throws -> TrainedModel {
+        let configuration = try TrainingConfiguration.load(
+            yaml: String(contentsOf: run.configuration, encoding: .utf8), source: run.configuration.path)
+        let checkpoint = last ? run.lastCheckpoint : run.bestCheckpoint
+        guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+            throw ConfigurationError(message: "\(checkpoint.path) does not exist; has the run finished an epoch?")
+        }
+        let file = try SafeTensors(contentsOf: checkpoint)
+        let model = try ResNet(file, source: checkpoint.path)
+        return TrainedModel(model: model, preprocessing: try Preprocessing(metadata: file.metadata, source: checkpoint.path),
+                            configuration: configuration, checkpoint: checkpoint)
+    }
+}
