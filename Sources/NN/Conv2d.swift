@@ -11,14 +11,22 @@ public final class Conv2d: Module {
 
     /// Weights from Kaiming normal (fan-out, ReLU), as torchvision initialises a ResNet's convolutions; a bias,
     /// if any, from PyTorch's default uniform.
-    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = false, using rng: inout SeededGenerator) {
+    public convenience init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            bias: Bool = false, using rng: inout SeededGenerator) {
+        var initialiser = Initialiser.random(rng)
+        self.init(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
+                  padding: padding, bias: bias, initialiser: &initialiser)
+        rng = initialiser.generator!
+    }
+
+    init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+         bias: Bool = false, initialiser: inout Initialiser) {
         precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
                      "Conv2d: bad configuration")
         let shape = [outChannels, inChannels, kernelSize, kernelSize]
-        weight = Variable(Initialisation.kaimingNormalFanOut(shape, using: &rng), requiresGrad: true)
+        weight = Variable(initialiser.kaimingNormalFanOut(shape), requiresGrad: true)
         self.bias = bias
-            ? Variable(Initialisation.defaultUniform([outChannels], fanIn: inChannels * kernelSize * kernelSize, using: &rng),
+            ? Variable(initialiser.defaultUniform([outChannels], fanIn: inChannels * kernelSize * kernelSize),
                        requiresGrad: true)
             : nil
         self.stride = stride

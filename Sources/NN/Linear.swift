@@ -8,12 +8,18 @@ public final class Linear: Module {
     public var isTraining = true
 
     /// Weights and bias from PyTorch's default uniform U(-1/sqrt(in), 1/sqrt(in)).
-    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, using rng: inout SeededGenerator) {
+    public convenience init(inFeatures: Int, outFeatures: Int, bias: Bool = true, using rng: inout SeededGenerator) {
+        var initialiser = Initialiser.random(rng)
+        self.init(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias, initialiser: &initialiser)
+        rng = initialiser.generator!
+    }
+
+    init(inFeatures: Int, outFeatures: Int, bias: Bool = true, initialiser: inout Initialiser) {
         precondition(inFeatures > 0 && outFeatures > 0, "Linear: bad configuration")
-        weight = Variable(Initialisation.defaultUniform([outFeatures, inFeatures], fanIn: inFeatures, using: &rng),
+        weight = Variable(initialiser.defaultUniform([outFeatures, inFeatures], fanIn: inFeatures),
                           requiresGrad: true)
         self.bias = bias
-            ? Variable(Initialisation.defaultUniform([outFeatures], fanIn: inFeatures, using: &rng), requiresGrad: true)
+            ? Variable(initialiser.defaultUniform([outFeatures], fanIn: inFeatures), requiresGrad: true)
             : nil
     }
 

@@ -59,7 +59,8 @@ extension ResNet {
               let head = file.tensors["fc.weight"], head.shape.count == 2 else {
             throw CheckpointError.mismatch(file: source, "needs conv1.weight [64, C, 7, 7] and fc.weight [classes, features]")
         }
-        self.init(chosen, inputChannels: stem.shape[1], classes: head.shape[0])
+        self.init(block: chosen.block, layers: chosen.layers, inputChannels: stem.shape[1], classes: head.shape[0],
+                  initialiser: .zeros)
         try loadStateDict(file.tensors, source: source)
     }
 }

@@ -21,16 +21,23 @@ public final class ResNet: Module {
     /// Initialised as torchvision does, from a generator seeded with `seed`: Kaiming normal (fan-out, ReLU) for
     /// convolutions, batch norm scale 1 and shift 0, PyTorch's default uniform for `fc`. Values are drawn in
     /// `state_dict` order. With `zeroInitResidual` each block's last batch norm starts with scale 0.
-    public init(block: ResidualBlockKind, layers: [Int], inputChannels: Int = 3, classes: Int,
-                zeroInitResidual: Bool = false, seed: UInt64 = 0) {
+    public convenience init(block: ResidualBlockKind, layers: [Int], inputChannels: Int = 3, classes: Int,
+                            zeroInitResidual: Bool = false, seed: UInt64 = 0) {
+        self.init(block: block, layers: layers, inputChannels: inputChannels, classes: classes,
+                  zeroInitResidual: zeroInitResidual, initialiser: .random(SeededGenerator(seed: seed)))
+    }
+
+    /// The network with weights from `initialiser` (`.zeros` when they are about to be loaded).
+    init(block: ResidualBlockKind, layers: [Int], inputChannels: Int = 3, classes: Int, zeroInitResidual: Bool = false,
+         initialiser: Initialiser) {
         precondition(layers.count == 4 && layers.allSatisfy { $0 > 0 }, "ResNet: need four stages of at least one block")
         precondition(inputChannels > 0 && classes > 0, "ResNet: need at least one input channel and one class")
         architecture = ResNetArchitecture(block: block, layers: layers)
         self.inputChannels = inputChannels
         self.classes = classes
-        var rng = SeededGenerator(seed: seed)
+        var initialiser = initialiser
 
-        conv1 = Conv2d(inChannels: inputChannels, outChannels: 64, kernelSize: 7, stride: 2, padding: 3, using: &rng)
+        conv1 = Conv2d(inChannels: inputChannels, outChannels: 64, kernelSize: 7, stride: 2, padding: 3, initialiser: &initialiser)
         bn1 = BatchNorm2d(channels: 64)
         var channels = 64
         func stage(planes: Int, blocks: Int, stride: Int) -> Sequential {
@@ -39,11 +46,11 @@ public final class ResNet: Module {
                 let s = i == 0 ? stride : 1
                 switch block {
                 case .basic:
-                    let b = BasicBlock(inChannels: channels, planes: planes, stride: s, using: &rng)
+                    let b = BasicBlock(inChannels: channels, planes: planes, stride: s, initialiser: &initialiser)
                     if zeroInitResidual { b.lastNorm.weight.value = Tensor.zeros([planes]) }
                     modules.append(b)
                 case .bottleneck:
-                    let b = Bottleneck(inChannels: channels, planes: planes, stride: s, using: &rng)
+                    let b = Bottleneck(inChannels: channels, planes: planes, stride: s, initialiser: &initialiser)
                     if zeroInitResidual { b.lastNorm.weight.value = Tensor.zeros([planes * 4]) }
                     modules.append(b)
                 }
@@ -55,7 +62,7 @@ public final class ResNet: Module {
         layer2 = stage(planes: 128, blocks: layers[1], stride: 2)
         layer3 = stage(planes: 256, blocks: layers[2], stride: 2)
         layer4 = stage(planes: 512, blocks: layers[3], stride: 2)
-        fc = Linear(inFeatures: 512 * block.expansion, outFeatures: classes, using: &rng)
+        fc = Linear(inFeatures: 512 * block.expansion, outFeatures: classes, initialiser: &initialiser)
     }
 
     public convenience init(_ architecture: ResNetArchitecture, inputChannels: Int = 3, classes: Int,

@@ -18,12 +18,12 @@ public final class BasicBlock: Module {
     public let downsample: Sequential?
     public var isTraining = true
 
-    init(inChannels: Int, planes: Int, stride: Int, using rng: inout SeededGenerator) {
-        conv1 = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 3, stride: stride, padding: 1, using: &rng)
+    init(inChannels: Int, planes: Int, stride: Int, initialiser: inout Initialiser) {
+        conv1 = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 3, stride: stride, padding: 1, initialiser: &initialiser)
         bn1 = BatchNorm2d(channels: planes)
-        conv2 = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, padding: 1, using: &rng)
+        conv2 = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, padding: 1, initialiser: &initialiser)
         bn2 = BatchNorm2d(channels: planes)
-        downsample = shortcut(inChannels: inChannels, outChannels: planes, stride: stride, using: &rng)
+        downsample = shortcut(inChannels: inChannels, outChannels: planes, stride: stride, initialiser: &initialiser)
     }
 
     /// The block's last batch norm (zero-initialised with `zeroInitResidual`, so the block starts as identity).
@@ -46,15 +46,15 @@ public final class Bottleneck: Module {
     public let downsample: Sequential?
     public var isTraining = true
 
-    init(inChannels: Int, planes: Int, stride: Int, using rng: inout SeededGenerator) {
+    init(inChannels: Int, planes: Int, stride: Int, initialiser: inout Initialiser) {
         let out = planes * ResidualBlockKind.bottleneck.expansion
-        conv1 = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 1, using: &rng)
+        conv1 = Conv2d(inChannels: inChannels, outChannels: planes, kernelSize: 1, initialiser: &initialiser)
         bn1 = BatchNorm2d(channels: planes)
-        conv2 = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, stride: stride, padding: 1, using: &rng)
+        conv2 = Conv2d(inChannels: planes, outChannels: planes, kernelSize: 3, stride: stride, padding: 1, initialiser: &initialiser)
         bn2 = BatchNorm2d(channels: planes)
-        conv3 = Conv2d(inChannels: planes, outChannels: out, kernelSize: 1, using: &rng)
+        conv3 = Conv2d(inChannels: planes, outChannels: out, kernelSize: 1, initialiser: &initialiser)
         bn3 = BatchNorm2d(channels: out)
-        downsample = shortcut(inChannels: inChannels, outChannels: out, stride: stride, using: &rng)
+        downsample = shortcut(inChannels: inChannels, outChannels: out, stride: stride, initialiser: &initialiser)
     }
 
     var lastNorm: BatchNorm2d { bn3 }
@@ -73,10 +73,10 @@ public final class Bottleneck: Module {
 
 /// The projection shortcut (1x1 convolution with the block's stride, then batch norm) when the block changes the
 /// shape, else nil (identity).
-private func shortcut(inChannels: Int, outChannels: Int, stride: Int, using rng: inout SeededGenerator) -> Sequential? {
+private func shortcut(inChannels: Int, outChannels: Int, stride: Int, initialiser: inout Initialiser) -> Sequential? {
     guard stride != 1 || inChannels != outChannels else { return nil }
     return Sequential([
-        Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, stride: stride, using: &rng),
+        Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, stride: stride, initialiser: &initialiser),
         BatchNorm2d(channels: outChannels),
     ])
 }

@@ -5,6 +5,11 @@ import Autodiff
 @testable import NN
 
 @Suite struct ResNetStructureTests {
+    /// The network's structure without drawing its weights (which only takes time).
+    func structure(_ a: ResNetArchitecture, inputChannels: Int = 3, classes: Int = 2) -> ResNet {
+        ResNet(block: a.block, layers: a.layers, inputChannels: inputChannels, classes: classes, initialiser: .zeros)
+    }
+
     /// sum(p.numel() for p in model.parameters()) of torchvision 0.29's models with num_classes=2
     /// (resnet10 is torchvision's ResNet(BasicBlock, [1, 1, 1, 1])).
     static let torchvisionCounts: [(String, Int)] = [
@@ -15,13 +20,19 @@ import Autodiff
     @Test(arguments: torchvisionCounts)
     func parameterCountEqualsTorchvision(name: String, count: Int) throws {
         let architecture = try #require(ResNetArchitecture(name: name))
-        let model = ResNet(architecture, classes: 2)
-        #expect(model.parameterCount == count)
+        #expect(structure(architecture).parameterCount == count)
         // Other channels and classes change only the stem and the head.
-        guard architecture.layers.reduce(0, +) < 20 else { return }    // (spare the time of building the deep ones twice)
-        let other = ResNet(architecture, inputChannels: 5, classes: 7)
+        let other = structure(architecture, inputChannels: 5, classes: 7)
         let features = 512 * architecture.block.expansion
         #expect(other.parameterCount == count + 2 * 64 * 49 + 5 * (features + 1))
+    }
+
+    @Test func drawnAndStructuralNetworksAgreeInShape() {
+        let drawn = ResNet(.resnet18, inputChannels: 4, classes: 3, seed: 1).stateDict()
+        let bare = structure(.resnet18, inputChannels: 4, classes: 3).stateDict()
+        #expect(drawn.map(\.name) == bare.map(\.name))
+        #expect(drawn.map(\.value.shape) == bare.map(\.value.shape))
+        #expect(drawn.map(\.value.dtype) == bare.map(\.value.dtype))
     }
 
     @Test func keysAreTorchvisions() {
@@ -35,7 +46,7 @@ import Autodiff
             #expect(keys.contains(key), "\(key)")
         }
         #expect(!keys.contains("layer1.0.downsample.0.weight"))
-        let bottleneck = ResNet(.resnet50, classes: 2).stateDict().map(\.name)
+        let bottleneck = structure(.resnet50).stateDict().map(\.name)
         #expect(bottleneck.contains("layer1.0.downsample.0.weight") && bottleneck.contains("layer3.5.bn3.weight"))
         #expect(bottleneck.count == 320)    // len(torchvision.models.resnet50().state_dict())
     }
@@ -70,7 +81,7 @@ import Autodiff
 
     @Test func architectureIsInferredFromKeys() {
         for (name, architecture) in ResNetArchitecture.all {
-            let keys = ResNet(architecture, classes: 2).stateDict().map(\.name)
+            let keys = structure(architecture).stateDict().map(\.name)
             #expect(ResNetArchitecture(stateKeys: keys) == architecture, "\(name)")
             #expect(architecture.description == name)
         }
