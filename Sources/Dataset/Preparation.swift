@@ -66,9 +66,14 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
     notes.append("\(options.catalog.lastPathComponent): \(catalog.objects.count) objects")
     if let photometry = options.photometry {
         let other = try Catalog.read(photometry)
-        let (joined, report) = catalog.joined(with: other, on: .position(radiusArcsec: options.matchRadiusArcsec), prefix: "sdss_")
+        // A table that names the catalogue's objects (the study's `name` = PCC id) joins by id; any other by position.
+        let ids = Set(catalog.objects.map(\.id))
+        let byID = other.objects.contains { ids.contains($0.id) }
+        let (joined, report) = catalog.joined(
+            with: other, on: byID ? .id : .position(radiusArcsec: options.matchRadiusArcsec), prefix: "sdss_")
         catalog = joined
-        notes.append("photometry \(photometry.lastPathComponent): \(report.matched) of \(catalog.objects.count) matched within \(options.matchRadiusArcsec)\"")
+        notes.append("photometry \(photometry.lastPathComponent): \(report.matched) of \(catalog.objects.count) matched "
+                     + (byID ? "by id" : "within \(options.matchRadiusArcsec)\""))
     }
     var spectra: Catalog?
     if let url = options.spectra {

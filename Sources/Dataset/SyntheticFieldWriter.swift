@@ -4,7 +4,7 @@ import Imaging
 extension SyntheticField {
     /// Writes the field as a folder a user could have made from the real survey: `cutouts/<name>.<ext>` and
     /// `catalogue.csv` with one row per object:
-    /// `name,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact` (`file` relative to `folder`,
+    /// `name,ra,dec,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact` (`file` relative to `folder`,
     /// `type` GALAXY or STAR as SDSS spells it). Every file is written atomically. Returns the objects written.
     @discardableResult
     public func write(to folder: URL, format: ImageFormat = .png) throws -> [SyntheticObject] {
@@ -21,12 +21,14 @@ extension SyntheticField {
             throw ImageError(.writeFailed, cutouts.path, "cannot create the folder: \(error.localizedDescription)")
         }
         let objects = generate()
-        var csv = "name,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact\n"
-        for object in objects {
+        var csv = "name,ra,dec,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact\n"
+        for (index, object) in objects.enumerated() {
+            // Positions on a 30" grid around the Perseus cluster centre, so the catalogue cross-matches like a real one.
+            let ra = 49.9467 + Double(index % 100) * 30 / 3600, dec = 41.5131 + Double(index / 100) * 30 / 3600
             let file = "cutouts/\(object.name).\(ext)"
             try object.image.write(to: folder.appendingPathComponent(file), format: format)
             let type = object.kind == .star ? "STAR" : "GALAXY"
-            csv += [object.name, file, "\"\(object.className)\"", String(object.label), type,
+            csv += [object.name, String(format: "%.6f", ra), String(format: "%.6f", dec), file, "\"\(object.className)\"", String(object.label), type,
                     String(format: "%.4f", object.rMagnitude), String(format: "%.4f", object.gMinusR),
                     String(format: "%.4f", object.gMinusZ), String(format: "%.4f", object.rMinusI),
                     object.hasRedArtefact ? "1" : "0"].joined(separator: ",") + "\n"

@@ -68,9 +68,10 @@ public struct RunEvaluation: Sendable {
 
     /// scikit-learn's `output_dict` layout with `confusion_matrix`, plus `regions` keyed by region name.
     public var json: String {
-        var text = report.json()
+        // Keys "0" and "1" as scikit-learn's output_dict has them (the text report names the classes).
+        var text = ((try? ClassificationReport(report.confusion)) ?? report).json()
         guard !regions.isEmpty, text.hasSuffix("}") else { return text }
-        let parts = regions.map { "\"\($0.region.rawValue)\": \($0.report.json())" }.joined(separator: ", ")
+        let parts = regions.map { "\"\($0.region.rawValue)\": \(((try? ClassificationReport($0.report.confusion)) ?? $0.report).json())" }.joined(separator: ", ")
         text.removeLast()
         return text + ", \"regions\": {\(parts)}}"
     }

@@ -130,3 +130,24 @@ extension TrainingConfiguration {
 
     public func yaml() throws -> String { try YAMLEncoder().encode(self) }
 }
+
+extension TrainingConfiguration {
+    /// Perseus's own recipe for small inputs: 64x64 (about SDSS's native 0.3"/px over the study's 20" field),
+    /// online rotations and flips, SGD with Nesterov momentum and weight decay, cosine decay after a warm-up.
+    public static var recipe: TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.model = "resnet18"
+        c.inputSize = 64
+        c.epochs = 30
+        c.batchSize = 32
+        c.learningRate = 0.05
+        c.momentum = 0.9
+        c.nesterov = true
+        c.weightDecay = 5e-4
+        c.schedule = "cosine"
+        c.warmupEpochs = 1
+        c.augmentation = "online"
+        c.patience = 0
+        return c
+    }
+}

@@ -60,10 +60,10 @@ import Imaging
         let objects = try SyntheticFieldTests.small(seed: 9, count: 8).write(to: folder)
         let lines = try String(contentsOf: folder.appendingPathComponent("catalogue.csv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        #expect(lines.first == "name,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact")
+        #expect(lines.first == "name,ra,dec,file,class,label,type,modelMag_r,g_r,g_z,r_i,red_artefact")
         #expect(lines.count == 9)
         for (object, line) in zip(objects, lines.dropFirst()) {
-            #expect(line.hasPrefix("\(object.name),cutouts/\(object.name).png,\"\(object.className)\",\(object.label),"))
+            #expect(line.hasPrefix("\(object.name),") && line.contains(",cutouts/\(object.name).png,\"\(object.className)\",\(object.label),"))
             let image = try Image(contentsOf: folder.appendingPathComponent("cutouts/\(object.name).png"))
             #expect(image.pixels == object.image.pixels)  // PNG is lossless and the cutouts are on 8-bit levels
         }

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import Training
+
+/// `perseus evaluate`: the confusion matrix and classification report of a trained run, overall and per colour region.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge a trained run on a prepared dataset's test (or holdout) objects.",
+        discussion: """
+            Prints the confusion matrix and a classification report laid out like scikit-learn's, overall and per \
+            colour region (blue cloud, green valley/red shoulder, red sequence) from a red sequence fitted in r vs \
+            g-z on the dataset's cluster members. --json writes scikit-learn's output_dict layout plus \
+            confusion_matrix [[tn, fp], [fn, tp]] and the regions.
+            """)
+
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
+    var runFolder: String
+
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
+    var data: String
+
+    @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).")
+    var split: String = "test"
+
+    @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).")
+    var tta = false
+
+    @Flag(help: "Use the last checkpoint instead of the best.")
+    var last = false
+
+    @Option(help: "Membership probability at or above which an object is called a member.")
+    var threshold: Double = 0.5
+
+    @Option(help: "Write the report as JSON here.")
+    var json: String?
+
+    @Option(help: "Write per-object predictions (CSV) here.")
+    var predictions: String?
+
+    func run() throws {
+        let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
+        let objects: [PreparedObject]
+        switch split {
+        case "all": objects = dataset.objects.filter { $0.split != .train }
+        default:
+            guard let name = SplitName(rawValue: split) else {
+                throw ValidationError("--split takes test, holdout, validation, train or all, not '\(split)'")
+            }
+            objects = dataset.objects(in: name)
+        }
+        guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects") }
+        let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)), last: last)
+        let evaluation = try evaluateRun(trained, on: objects, reference: dataset.objects, tta: tta, threshold: threshold)
+        print("\(objects.count) \(split) objects, \(trained.checkpoint.lastPathComponent)\(tta ? ", averaged over 16 rotations" : "")\n")
+        print(evaluation.text)
+        if let json { try writeAtomically(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
+        if let predictions {
+            try writeAtomically(Data(predictionsCSV(evaluation.predictions, objects: objects, threshold: threshold).utf8),
+                                to: URL(fileURLWithPath: predictions))
+        }
+    }
+}
+
+/// Predicts and judges in one step.
+func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], reference: [PreparedObject],
+                 tta: Bool, threshold: Double = 0.5) throws -> RunEvaluation {
+    let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+    let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
+                                  augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
+    return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)
+}
+
+/// One row per object: id, ra, dec, membership probability, its spread over augmentations, predicted label.
+func predictionsCSV(_ p: Predictions, objects: [PreparedObject]?, threshold: Double) -> String {
+    var lines = ["id,ra,dec,member_probability,spread,label" + (objects != nil ? ",true_label" : "")]
+    for i in p.ids.indices {
+        let position = objects.map { "\($0[i].ra),\($0[i].dec)" } ?? ","
+        let label = p.memberProbability[i] >= threshold ? 1 : 0
+        lines.append("\(p.ids[i]),\(position),\(String(format: "%.6f", p.memberProbability[i])),\(String(format: "%.6f", p.spread[i])),\(label)"
+                     + (objects != nil ? ",\(p.labels[i])" : ""))
+    }
+    return lines.joined(separator: "\n") + "\n"
+}

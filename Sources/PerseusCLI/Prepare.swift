@@ -1,0 +1,89 @@
+import ArgumentParser
+import Astro
+import Dataset
+import Foundation
+
+/// `perseus prepare`: catalogue + images -> a labelled, cleaned, split dataset folder.
+struct Prepare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cross-match, label, clean and split a catalogue and its cutouts into a dataset folder.",
+        discussion: """
+            Labels come from a `label` column when the catalogue has one, else from the PCC class (likely and \
+            possible dE/ETG candidates = member; LTG, background ETG/unresolved, edge-on disk, weak substructure = \
+            background; mergers left out). Spectroscopic objects are labelled by redshift (star z < 0.01, member \
+            0.01 < z < 0.033, background above). Writes objects.csv and cleaning.txt (every removal and why).
+            """)
+
+    @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ra, dec (and label), or a FITS table.")
+    var catalog: String
+
+    @Option(help: "SDSS photometry (CSV or FITS) joined to the catalogue by position (adds colours).")
+    var photometry: String?
+
+    @Option(help: "SDSS spectroscopic objects (CSV or FITS with z), joined by position; unmatched ones become objects.")
+    var spectra: String?
+
+    @Option(help: "Folder of cutouts named after the catalogue id (or SDSS objID).")
+    var images: String
+
+    @Option(help: "Folder of wider cutouts at the same scale (rotations are cropped from them).")
+    var imagesWide: String?
+
+    @Option(help: "Folder of the spectroscopic objects' cutouts (default: --images).")
+    var spectraImages: String?
+
+    @Option(help: "Output dataset folder.")
+    var out: String
+
+    @Option(help: "Keep objects with magnitude <= this ('none' keeps every magnitude).")
+    var maxMag: String = "19.4"
+
+    @Option(help: "Drop images with more than this fraction of red-dominated pixels ('none' keeps all).")
+    var maxRed: String = "0.5"
+
+    @Option(help: "Drop objects with any of these SDSS photo flags (comma-separated names, e.g. SATURATED,NODEBLEND).")
+    var rejectFlags: String = ""
+
+    @Flag(help: "Drop objects that SDSS classifies as stars (spectroscopic class or photometric type).")
+    var removeStars = false
+
+    @Flag(help: "Put the spectroscopic objects into train/validation/test instead of holding them out as an independent test set.")
+    var spectraInTraining = false
+
+    @Flag(help: "Balance the classes by leaving out objects of the larger class.")
+    var balance = false
+
+    @Option(help: "Seed of the split.")
+    var seed: UInt64 = 42
+
+    @Flag(help: "Replace an existing dataset folder.")
+    var force = false
+
+    func run() throws {
+        let output = URL(fileURLWithPath: out)
+        if FileManager.default.fileExists(atPath: output.appendingPathComponent("objects.csv").path), !force {
+            throw ValidationError("\(out) already holds a prepared dataset; use --force to replace it or choose another --out")
+        }
+        var options = PreparationOptions(catalog: URL(fileURLWithPath: catalog), images: URL(fileURLWithPath: images), seed: seed)
+        options.photometry = photometry.map(URL.init(fileURLWithPath:))
+        options.spectra = spectra.map(URL.init(fileURLWithPath:))
+        options.wideImages = imagesWide.map(URL.init(fileURLWithPath:))
+        options.spectraImages = spectraImages.map(URL.init(fileURLWithPath:))
+        options.rules.maxMagnitude = try limit(maxMag, "--max-mag")
+        options.rules.maxRedFraction = try limit(maxRed, "--max-red")
+        options.rules.rejectFlags = rejectFlags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        options.rules.removeStars = removeStars ? .either : nil
+        options.spectraHeldOut = !spectraInTraining
+        options.split.balance = balance
+        let preparation = try prepare(options)
+        try preparation.dataset.write(to: output, cleaning: preparation.cleaningText)
+        print(preparation.summary)
+        print("\nwrote \(output.appendingPathComponent("objects.csv").path) and cleaning.txt")
+    }
+
+    private func limit(_ text: String, _ option: String) throws -> Double? {
+        if text.lowercased() == "none" { return nil }
+        guard let value = Double(text) else { throw ValidationError("\(option) takes a number or 'none', not '\(text)'") }
+        return value
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import Training
+
+/// `perseus train`: a ResNet on a prepared dataset, with the study's defaults.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a ResNet on a prepared dataset (`perseus prepare`); resumable.",
+        discussion: """
+            Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
+            early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
+            can set any field of the run configuration; options given here override it. The run folder gets \
+            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log.
+            """)
+
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
+    var data: String
+
+    @Option(help: "Run folder to create (or to continue with --resume).")
+    var out: String
+
+    @Option(help: "YAML file of run settings (any field of the run configuration).")
+    var config: String?
+
+    @Option(help: "Architecture: \(TrainingConfiguration.architectures.joined(separator: ", ")).")
+    var model: String?
+
+    @Option(help: "Network input side in pixels; cutouts are area-resized to it (200 keeps 0.1\"/px; 50 is SDSS's native 0.4\"/px).")
+    var size: Int?
+
+    @Flag(help: "Train on greyscale images.")
+    var grey = false
+
+    @Option(help: "Maximum number of epochs.")
+    var epochs: Int?
+
+    @Option(help: "Batch size.")
+    var batch: Int?
+
+    @Option(help: "Initial learning rate.")
+    var learningRate: Float?
+
+    @Option(help: "Random seed (weights, order, augmentation).")
+    var seed: UInt64?
+
+    @Option(help: "Augmentation: rotations (the study's x15), online (random angle and flips) or none.")
+    var augmentation: String?
+
+    @Option(help: "Early-stopping patience in epochs (0: off).")
+    var patience: Int?
+
+    @Option(help: "Threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Continue the run in --out from its last finished epoch.")
+    var resume = false
+
+    @Flag(help: "Replace an existing run folder.")
+    var force = false
+
+    func resolvedConfiguration() throws -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        if let config {
+            let url = URL(fileURLWithPath: config)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw ValidationError("cannot read --config \(config)")
+            }
+            c = try TrainingConfiguration.load(yaml: text, source: config)
+        }
+        if let model { c.model = model }
+        if let size { c.inputSize = size }
+        if grey { c.grey = true }
+        if let epochs { c.epochs = epochs }
+        if let batch { c.batchSize = batch }
+        if let learningRate { c.learningRate = learningRate }
+        if let seed { c.seed = seed }
+        if let augmentation { c.augmentation = augmentation }
+        if let patience { c.patience = patience }
+        if let threads { c.threads = threads }
+        try c.validate()
+        return c
+    }
+
+    func run() throws {
+        let url = URL(fileURLWithPath: out)
+        let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
+        let runFolder: RunFolder
+        var configuration: TrainingConfiguration
+        if resume {
+            runFolder = try RunFolder.open(url)
+            configuration = try TrainingConfiguration.load(
+                yaml: String(contentsOf: runFolder.configuration, encoding: .utf8), source: runFolder.configuration.path)
+        } else {
+            configuration = try resolvedConfiguration()
+            runFolder = try RunFolder.create(at: url, force: force)
+            try writeAtomically(Data(configuration.yaml().utf8), to: runFolder.configuration)
+        }
+        _ = try train(configuration, on: dataset, in: runFolder, resume: resume)
+    }
+}
+
+/// Trains on a prepared dataset's train and validation splits, logging to the terminal and the run's log.
+func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in run: RunFolder,
+           resume: Bool, quiet: Bool = false) throws -> TrainingOutcome {
+    func samples(_ split: SplitName) -> SampleSet {
+        SampleSet(objects: dataset.objects(in: split), inputSize: configuration.inputSize, grey: configuration.grey)
+    }
+    let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
+    trainer.showProgressBar = !quiet
+    trainer.report = { line in
+        if !quiet { print(line) }
+        run.appendLog(line)
+    }
+    return try trainer.fit(resume: resume)
+}
