@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
         .target(name: "Astro", dependencies: ["CFITSIO"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
+        // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
+        .target(name: "Survey", dependencies: ["Astro", "Imaging"]),
 
         // Judging and showing.
         .target(name: "Evaluation"),
@@ -38,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report", "Survey",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
+        .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],
