@@ -9,7 +9,8 @@ public struct FetchPolicy: Sendable, Equatable {
     public var requestsPerSecond: Double = 5
     /// Further attempts after the first one fails for a reason worth retrying.
     public var retries: Int = 5
-    /// An attempt that has not finished in this many seconds is abandoned (and retried).
+    /// An attempt that has not finished in this many seconds is abandoned (and retried). Foundation's libcurl
+    /// backend counts whole seconds (0.5 would mean "time out at once"), so it is rounded up to whole seconds.
     public var timeout: TimeInterval = 30
     /// The first retry waits about this long; each further one twice as long, up to `backoffCap`.
     public var backoffBase: TimeInterval = 1
@@ -29,6 +30,9 @@ public struct FetchPolicy: Sendable, Equatable {
         self.backoffCap = backoffCap
         self.retryAfterCap = retryAfterCap
     }
+
+    /// The timeout as the network layer applies it: whole seconds, at least 1.
+    public var effectiveTimeout: TimeInterval { max(1, timeout.rounded(.up)) }
 
     /// Throws naming the first option out of range.
     public func validate() throws {

@@ -16,8 +16,8 @@ public final class PoliteClient: Sendable {
         try policy.validate()
         self.policy = policy
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = policy.timeout
-        configuration.timeoutIntervalForResource = policy.timeout
+        configuration.timeoutIntervalForRequest = policy.effectiveTimeout
+        configuration.timeoutIntervalForResource = policy.effectiveTimeout
         configuration.httpMaximumConnectionsPerHost = policy.concurrency
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -67,7 +67,7 @@ public final class PoliteClient: Sendable {
     /// One attempt: the body of a 200 answer, else why not.
     private func body(_ url: URL) async throws(AttemptFailure) -> Data {
         var request = URLRequest(url: url)
-        request.timeoutInterval = policy.timeout
+        request.timeoutInterval = policy.effectiveTimeout
         let data: Data, response: URLResponse
         do {
             (data, response) = try await session.data(for: request)
