@@ -1,9 +1,9 @@
 import ArgumentParser
 
 @main
-struct Perseus: ParsableCommand {
+struct Perseus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perseus",
         abstract: "Teach convolutional networks to find galaxy-cluster members in survey images.",
-        subcommands: [Inspect.self])
+        subcommands: [Inspect.self, Fetch.self])
 }
