@@ -20,14 +20,15 @@ public enum AttemptFailure: Error, Sendable, CustomStringConvertible {
     case writeFailed(String)
 
     /// Timeouts, connection errors, 5xx and 429 (and 408) are worth another try; so is a bad or cut-short body,
-    /// which is what an overloaded server often sends. A 404 or a full disk is not.
+    /// which is what an overloaded server often sends. A 404, an image of another size (the request, not the
+    /// moment, is wrong) or a full disk is not.
     public var isRetryable: Bool {
         switch self {
         case .http(let status, _, _): return status >= 500 || status == 429 || status == 408
         case .transport(let code, _):
             return ![URLError.badURL.rawValue, URLError.unsupportedURL.rawValue, URLError.cancelled.rawValue].contains(code)
-        case .invalid, .wrongSize, .unusable: return true
-        case .writeFailed: return false
+        case .invalid, .unusable: return true
+        case .wrongSize, .writeFailed: return false
         }
     }
 

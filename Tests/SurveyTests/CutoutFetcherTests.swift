@@ -135,9 +135,9 @@ struct CutoutFetcherTests {
         let server = try LocalServer { _, _ in .ok(cutoutJPEG(width: 64, height: 80), contentType: "image/jpeg") }
         defer { server.stop() }
         let folder = try scratchFolder()
-        let fetcher = try CutoutFetcher(service: CutoutService(endpoint: server.endpoint), policy: testPolicy(retries: 0))
+        let fetcher = try CutoutFetcher(service: CutoutService(endpoint: server.endpoint), policy: testPolicy(retries: 3))
         let report = try await fetcher.fetch(cutouts(1, in: folder))
-        #expect(report.outcomes[0].failureKind == "wrong size")
+        #expect(report.outcomes[0].failureKind == "wrong size" && report.outcomes[0].attempts == 1, "not retried")
         #expect(folderNames(folder).isEmpty)
     }
 
