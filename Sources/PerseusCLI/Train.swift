@@ -109,7 +109,7 @@ func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, 
     let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
     trainer.showProgressBar = !quiet
     trainer.report = { line in
-        if !quiet { print(line) }
+        if !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         run.appendLog(line)
     }
     return try trainer.fit(resume: resume)
