@@ -30,7 +30,7 @@ struct Study: ParsableCommand {
     func run() throws {
         var base = TrainingConfiguration.recipe
         if let config {
-            base = try TrainingConfiguration.load(yaml: String(contentsOf: URL(fileURLWithPath: config), encoding: .utf8), source: config)
+            base = try TrainingConfiguration.load(yaml: String(contentsOf: URL(fileURLWithPath: config), encoding: .utf8), source: config, over: base)
         }
         if let epochs { base.epochs = epochs }
         if let model { base.model = model }
