@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Files
 import Foundation
 import Training
 
@@ -94,7 +95,7 @@ struct Train: ParsableCommand {
         } else {
             configuration = try resolvedConfiguration()
             runFolder = try RunFolder.create(at: url, force: force)
-            try writeAtomically(Data(configuration.yaml().utf8), to: runFolder.configuration)
+            try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration)
         }
         _ = try train(configuration, on: dataset, in: runFolder, resume: resume)
     }

@@ -56,13 +56,3 @@ public struct RunFolder: Sendable {
         }
     }
 }
-
-/// Writes `data` to `url` atomically: a temporary file in the same folder, then a rename over the target.
-/// A failed write (a full disk, a read-only folder) throws and leaves the previous file untouched.
-public func writeAtomically(_ data: Data, to url: URL) throws {
-    do {
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw ConfigurationError(message: "could not write \(url.path): \(error.localizedDescription)")
-    }
-}

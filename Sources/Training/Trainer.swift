@@ -1,5 +1,6 @@
 import Autodiff
 import Dataset
+import Files
 import Foundation
 import Imaging
 import NN
@@ -121,7 +122,7 @@ public final class Trainer {
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
             try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing)
             try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 })
-            try writeAtomically(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
+            try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")
         }
         let stopped = state.isStopped(patience: config.patience) && state.epoch < config.epochs
