@@ -38,7 +38,7 @@ public final class Variable {
 
     public func zeroGrad() { grad = nil }
 
-    /// Back-propagates from this node. With no seed the node must hold one value (a loss), seeded with 1.
+    /// Back-propagates from this node. With no seed every element is seeded with 1 (for a scalar loss, dL/dL = 1).
     public func backward(seed: Tensor? = nil) throws {
         let seed = seed ?? Tensor(shape: shape, repeating: 1)
         guard seed.shape == shape else {

@@ -32,6 +32,11 @@ public enum Parallel {
         }
     }
 
+    /// A `grain` for items of `itemSize` elements each, so that a thread gets at least ~32K elements: smaller
+    /// loops finish faster on one thread than the wake-up and barrier of a parallel region cost (and on a busy
+    /// machine a region waits for its slowest thread).
+    static func grain(itemSize: Int) -> Int { max(1, (1 << 15) / max(itemSize, 1)) }
+
     private struct Job {
         let count: Int
         let body: (Range<Int>) -> Void

@@ -1,0 +1,35 @@
+import Autodiff
+import Tensor
+
+/// A 2-D convolution over NCHW input (PyTorch's `nn.Conv2d`): weight [out, in, k, k], optional bias [out].
+public final class Conv2d: Module {
+    public let weight: Variable
+    public let bias: Variable?
+    public let stride: Int
+    public let padding: Int
+    public var isTraining = true
+
+    /// Weights from Kaiming normal (fan-out, ReLU), as torchvision initialises a ResNet's convolutions; a bias,
+    /// if any, from PyTorch's default uniform.
+    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = false, using rng: inout SeededGenerator) {
+        precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
+                     "Conv2d: bad configuration")
+        let shape = [outChannels, inChannels, kernelSize, kernelSize]
+        weight = Variable(Initialisation.kaimingNormalFanOut(shape, using: &rng), requiresGrad: true)
+        self.bias = bias
+            ? Variable(Initialisation.defaultUniform([outChannels], fanIn: inChannels * kernelSize * kernelSize, using: &rng),
+                       requiresGrad: true)
+            : nil
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public var localParameters: [(name: String, variable: Variable)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public func callAsFunction(_ x: Variable) throws -> Variable {
+        try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+    }
+}

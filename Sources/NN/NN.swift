@@ -1,1 +1,0 @@
-// The NN module: see README.md for where it sits in the data flow.

@@ -1,0 +1,139 @@
+/// Batch normalisation kernels (PyTorch's `BatchNorm1d/2d`): per channel c of x [N, C, H, W] or [N, C],
+/// y = weight[c] * (x - mean[c]) / sqrt(variance[c] + epsilon) + bias[c].
+/// Training mode uses the batch's mean and biased variance; evaluation mode uses given (running) statistics.
+public struct BatchNormGeometry: Sendable {
+    public let batch, channels: Int
+    /// H * W (1 for [N, C] input).
+    public let planeSize: Int
+    /// Values per channel in a batch: N * H * W.
+    public var countPerChannel: Int { batch * planeSize }
+
+    public init(input: [Int], parameters: [[Int]], op: String = "batchNorm") throws {
+        let shapes = "input \(input), parameters \(parameters.map { "\($0)" }.joined(separator: ", "))"
+        guard input.count == 2 || input.count == 4 else {
+            throw EngineError.shape(op: op, "\(shapes): input must be [N, C, H, W] or [N, C]")
+        }
+        guard input[0] > 0 else { throw EngineError.shape(op: op, "\(shapes): empty batch") }
+        guard input.allSatisfy({ $0 > 0 }) else { throw EngineError.shape(op: op, "\(shapes): zero-sized dimension") }
+        for p in parameters where p != [input[1]] {
+            throw EngineError.shape(op: op, "\(shapes): input has \(input[1]) channels, parameter has shape \(p)")
+        }
+        batch = input[0]
+        channels = input[1]
+        planeSize = input.count == 4 ? input[2] * input[3] : 1
+    }
+}
+
+/// Training-mode forward: normalises with the batch statistics. Returns the output and the batch's per-channel
+/// mean and biased variance (the backward pass and the running averages need them).
+public func batchNormTrainingForward(_ input: Tensor, weight: Tensor, bias: Tensor, epsilon: Float) throws
+    -> (output: Tensor, mean: Tensor, variance: Tensor)
+{
+    let g = try BatchNormGeometry(input: input.shape, parameters: [weight.shape, bias.shape])
+    guard g.countPerChannel > 1 else {
+        throw EngineError.shape(op: "batchNorm", "input \(input.shape): training needs more than 1 value per channel")
+    }
+    var mean = Tensor(shape: [g.channels]), variance = Tensor(shape: [g.channels])
+    input.withUnsafeBufferPointer { x in
+        mean.withUnsafeMutableBufferPointer { m in
+            variance.withUnsafeMutableBufferPointer { v in
+                Parallel.forEach(g.channels, grain: Parallel.grain(itemSize: g.countPerChannel)) { channels in
+                    for c in channels {
+                        var sum = 0.0
+                        for n in 0..<g.batch {
+                            sum += Double(laneSum(x.baseAddress! + (n * g.channels + c) * g.planeSize, g.planeSize))
+                        }
+                        let mu = Float(sum / Double(g.countPerChannel))
+                        var squares = 0.0
+                        for n in 0..<g.batch {
+                            squares += Double(laneSumOfSquares(x.baseAddress! + (n * g.channels + c) * g.planeSize,
+                                                               g.planeSize, center: mu))
+                        }
+                        m[c] = mu
+                        v[c] = Float(squares / Double(g.countPerChannel))
+                    }
+                }
+            }
+        }
+    }
+    let output = try batchNormInferenceForward(input, weight: weight, bias: bias, mean: mean, variance: variance,
+                                               epsilon: epsilon)
+    return (output, mean, variance)
+}
+
+/// Forward with given statistics (evaluation mode): y = x * scale[c] + shift[c].
+public func batchNormInferenceForward(_ input: Tensor, weight: Tensor, bias: Tensor, mean: Tensor, variance: Tensor,
+                                      epsilon: Float) throws -> Tensor {
+    let g = try BatchNormGeometry(input: input.shape, parameters: [weight.shape, bias.shape, mean.shape, variance.shape])
+    var scale = [Float](repeating: 0, count: g.channels), shift = scale
+    for c in 0..<g.channels {
+        scale[c] = weight.scalars[c] / (variance.scalars[c] + epsilon).squareRoot()
+        shift[c] = bias.scalars[c] - mean.scalars[c] * scale[c]
+    }
+    var output = Tensor(shape: input.shape)
+    output.withUnsafeMutableBufferPointer { y in
+        input.withUnsafeBufferPointer { x in
+            Parallel.forEach(g.batch * g.channels, grain: Parallel.grain(itemSize: g.planeSize)) { planes in
+                for plane in planes {
+                    let a = scale[plane % g.channels], b = shift[plane % g.channels]
+                    let base = plane * g.planeSize
+                    for i in base..<(base + g.planeSize) { y[i] = x[i] * a + b }
+                }
+            }
+        }
+    }
+    return output
+}
+
+/// Gradients of batch norm with respect to the input, weight and bias. `mean` and `variance` are the statistics
+/// the forward pass normalised with: the batch's (training, where they depend on the input) or the running ones.
+public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, mean: Tensor, variance: Tensor,
+                              epsilon: Float, training: Bool) throws -> (input: Tensor, weight: Tensor, bias: Tensor) {
+    let g = try BatchNormGeometry(input: input.shape, parameters: [weight.shape, mean.shape, variance.shape],
+                                  op: "batchNorm backward")
+    guard gradOutput.shape == input.shape else {
+        throw EngineError.shape(op: "batchNorm backward", "output gradient \(gradOutput.shape) for input \(input.shape)")
+    }
+    var gradInput = Tensor(shape: input.shape)
+    var gradWeight = Tensor(shape: [g.channels]), gradBias = Tensor(shape: [g.channels])
+    let count = Float(g.countPerChannel)
+    gradOutput.withUnsafeBufferPointer { dy in
+        input.withUnsafeBufferPointer { x in
+            gradInput.withUnsafeMutableBufferPointer { dx in
+                gradWeight.withUnsafeMutableBufferPointer { dw in
+                    gradBias.withUnsafeMutableBufferPointer { db in
+                        let grain = Parallel.grain(itemSize: g.countPerChannel)
+                        Parallel.forEach(g.channels, grain: grain) { channels in
+                            for c in channels {
+                                let mu = mean.scalars[c]
+                                let invStd = 1 / (variance.scalars[c] + epsilon).squareRoot()
+                                var sumDy = 0.0, sumDyCentered = 0.0
+                                for n in 0..<g.batch {
+                                    let base = (n * g.channels + c) * g.planeSize
+                                    sumDy += Double(laneSum(dy.baseAddress! + base, g.planeSize))
+                                    sumDyCentered += Double(laneDot(dy.baseAddress! + base, x.baseAddress! + base,
+                                                                    g.planeSize, center: mu))
+                                }
+                                db[c] = Float(sumDy)
+                                dw[c] = Float(sumDyCentered) * invStd
+                                // dx = s*dy + k*(x - mu) + d, written as s*dy + k*x + (d - k*mu).
+                                let s = weight.scalars[c] * invStd
+                                var k: Float = 0, d: Float = 0
+                                if training {
+                                    k = -s * invStd * invStd * Float(sumDyCentered) / count
+                                    d = -s * Float(sumDy) / count
+                                }
+                                let offset = d - k * mu
+                                for n in 0..<g.batch {
+                                    let base = (n * g.channels + c) * g.planeSize
+                                    for i in base..<(base + g.planeSize) { dx[i] = s * dy[i] + k * x[i] + offset }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (gradInput, gradWeight, gradBias)
+}

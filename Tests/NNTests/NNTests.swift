@@ -1,2 +1,0 @@
-import Testing
-// Tests for the NN module.
