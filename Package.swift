@@ -9,10 +9,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Training", "Evaluation", "Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries (Debian packages; `.ci/run` installs them).
@@ -31,6 +32,11 @@ let package = Package(
         .target(name: "Astro", dependencies: ["CFITSIO"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
 
+        // Training runs: configuration, the loop with early stopping, run folders that resume.
+        .target(name: "Training", dependencies: [
+            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", .product(name: "Yams", package: "Yams"),
+        ]),
+
         // Judging and showing.
         .target(name: "Evaluation"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging"]),
@@ -38,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Evaluation", "Report",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Training", "Evaluation", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -48,6 +54,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],

@@ -1,0 +1,131 @@
+import Foundation
+import Yams
+
+/// Everything that determines a training run. Defaults are the study's report (ResNet from scratch, batch 20,
+/// SGD with exponential learning-rate decay, x15 rotations, early stopping on validation loss); every field can be
+/// set from a YAML file (`--config`) and then from command-line options, in that order.
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152.
+    public var model = "resnet18"
+    /// Side of the square network input in pixels; cutouts are resized (area-averaged down) to it.
+    public var inputSize = 200
+    /// Train on one grey plane instead of three colour planes.
+    public var grey = false
+    public var epochs = 200
+    public var batchSize = 20
+    public var seed: UInt64 = 1
+
+    /// sgd, adam or adamw.
+    public var optimizer = "sgd"
+    public var learningRate: Float = 0.08
+    public var momentum: Float = 0
+    public var nesterov = false
+    public var weightDecay: Float = 0
+    /// exponential, step, cosine or constant.
+    public var schedule = "exponential"
+    /// Exponential: lr0 * decayRate^(step / decaySteps). Step: lr0 * decayRate^floor(step / decaySteps).
+    public var decayRate: Float = 0.9
+    /// Steps per decay period; 0 means one epoch of steps.
+    public var decaySteps = 0
+    public var staircase = false
+    /// Cosine: epochs of linear warm-up before the decay.
+    public var warmupEpochs = 0
+    public var gradientClipNorm: Float = 0
+
+    /// Stop when the validation loss has not improved for this many epochs (0: never), restoring the best weights.
+    public var patience = 20
+    /// rotations (the study's fixed x15 list, precomputed), online (a random angle and flips per draw) or none.
+    public var augmentation = "rotations"
+    /// Per-class loss weights (index = label); empty for none.
+    public var classWeights: [Float] = []
+    public var labelSmoothing: Float = 0
+    /// Threads for the engine; 0 means all cores.
+    public var threads = 0
+
+    public init() {}
+
+    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
+
+    /// Checks values a run cannot start with; the message says what to fix.
+    public func validate() throws {
+        func fail(_ message: String) -> ConfigurationError { ConfigurationError(message: message) }
+        guard Self.architectures.contains(model) else {
+            throw fail("unknown model '\(model)'; choose one of \(Self.architectures.joined(separator: ", "))")
+        }
+        guard inputSize >= 32 else { throw fail("inputSize \(inputSize) is too small; use 32 or more") }
+        guard epochs >= 1, batchSize >= 1 else { throw fail("epochs and batchSize must be at least 1") }
+        guard ["sgd", "adam", "adamw"].contains(optimizer) else {
+            throw fail("unknown optimizer '\(optimizer)'; choose sgd, adam or adamw")
+        }
+        guard ["exponential", "step", "cosine", "constant"].contains(schedule) else {
+            throw fail("unknown schedule '\(schedule)'; choose exponential, step, cosine or constant")
+        }
+        guard ["rotations", "online", "none"].contains(augmentation) else {
+            throw fail("unknown augmentation '\(augmentation)'; choose rotations, online or none")
+        }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
+        guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
+        guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
+            throw fail("threads, patience, decaySteps and warmupEpochs cannot be negative")
+        }
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension TrainingConfiguration {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, inputSize, grey, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
+             weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
+             augmentation, classWeights, labelSmoothing, threads
+    }
+
+    /// Missing keys keep their defaults, so a YAML file names only what it changes.
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
+            if let value = try c.decodeIfPresent(T.self, forKey: key) { field = value }
+        }
+        try read(.model, &model); try read(.inputSize, &inputSize); try read(.grey, &grey)
+        try read(.epochs, &epochs); try read(.batchSize, &batchSize); try read(.seed, &seed)
+        try read(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)
+        try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try read(.schedule, &schedule)
+        try read(.decayRate, &decayRate); try read(.decaySteps, &decaySteps); try read(.staircase, &staircase)
+        try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
+        try read(.patience, &patience); try read(.augmentation, &augmentation)
+        try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
+        try read(.threads, &threads)
+    }
+
+    /// Reads a YAML file of overrides. Unknown keys and wrong types are refused with the key's name.
+    public static func load(yaml text: String, source: String) throws -> TrainingConfiguration {
+        let node: Any?
+        do { node = try Yams.load(yaml: text) } catch {
+            throw ConfigurationError(message: "\(source): not valid YAML: \(error)")
+        }
+        guard let node else { return TrainingConfiguration() }
+        guard let mapping = node as? [String: Any] else {
+            throw ConfigurationError(message: "\(source): expected a mapping of settings (key: value)")
+        }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = mapping.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigurationError(message:
+                "\(source): unknown setting '\(unknown)'; known settings: \(known.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try YAMLDecoder().decode(TrainingConfiguration.self, from: text)
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(message: "\(source): '\(key)' should be a \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(message: "\(source): '\(key)': \(context.debugDescription)")
+        }
+    }
+
+    public func yaml() throws -> String { try YAMLEncoder().encode(self) }
+}

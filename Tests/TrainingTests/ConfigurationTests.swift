@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct ConfigurationTests {
+    @Test func yamlOverridesOnlyWhatItNames() throws {
+        let config = try TrainingConfiguration.load(yaml: "model: resnet10\nepochs: 3\nclassWeights: [1, 2]\n",
+                                                    source: "c.yaml")
+        var expected = TrainingConfiguration()
+        expected.model = "resnet10"
+        expected.epochs = 3
+        expected.classWeights = [1, 2]
+        #expect(config == expected)
+        // The resolved configuration written to a run folder reads back the same.
+        #expect(try TrainingConfiguration.load(yaml: config.yaml(), source: "round trip") == config)
+    }
+
+    @Test func malformedConfigurationsSayWhatToFix() throws {
+        #expect { try TrainingConfiguration.load(yaml: "epocs: 3", source: "c.yaml") } throws: {
+            "\($0)".contains("unknown setting 'epocs'")
+        }
+        #expect { try TrainingConfiguration.load(yaml: "epochs: many", source: "c.yaml") } throws: {
+            "\($0)".contains("epochs")
+        }
+        #expect { try TrainingConfiguration.load(yaml: "- a\n- b", source: "c.yaml") } throws: {
+            "\($0)".contains("mapping")
+        }
+        var config = TrainingConfiguration()
+        config.model = "resnet19"
+        #expect { try config.validate() } throws: { "\($0)".contains("unknown model 'resnet19'") }
+    }
+
+    @Test func runFolderIsNeverOverwrittenWithoutForce() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("perseus-run-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunFolder.create(at: url, force: false)
+        try writeAtomically(Data("model: resnet10\n".utf8), to: run.configuration)
+        #expect { try RunFolder.create(at: url, force: false) } throws: { "\($0)".contains("--force") }
+        #expect(FileManager.default.fileExists(atPath: run.configuration.path))
+        _ = try RunFolder.create(at: url, force: true)
+        #expect(!FileManager.default.fileExists(atPath: run.configuration.path))
+    }
+
+    @Test func metricsRoundTrip() throws {
+        let rows = [EpochMetrics(epoch: 1, learningRate: 0.08, trainLoss: 0.7, trainAccuracy: 0.5,
+                                 validationLoss: 0.69, validationAccuracy: 0.55, seconds: 12.5)]
+        #expect(try EpochMetrics.parse(csv: EpochMetrics.csv(rows), source: "m.csv") == rows)
+        #expect(throws: ConfigurationError.self) { try EpochMetrics.parse(csv: "a,b\n", source: "m.csv") }
+    }
+}
