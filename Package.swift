@@ -48,6 +48,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Reliability: seeded mutation fuzzing of every reader of outside bytes (scripts/fuzz.sh runs it).
+        .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "CFITSIO"]),
+        .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
+
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],
