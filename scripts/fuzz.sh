@@ -28,13 +28,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-swift build -c release --product PerseusFuzz >&2
-fuzz=.build/release/PerseusFuzz
+# PERSEUS_FUZZ=path runs an already built (e.g. copied) binary instead of building one.
+fuzz=${PERSEUS_FUZZ:-.build/release/PerseusFuzz}
+if [ -z "${PERSEUS_FUZZ:-}" ]; then swift build -c release --product PerseusFuzz >&2; fi
 results=()
 for target in $targets; do
     echo "== $target: $seconds s" >&2
-    line=$("$fuzz" --target "$target" --seconds "$seconds" --seed "$seed" --crashes "$crashes" | tee /dev/stderr | grep '^RESULT ')
-    results+=("$line")
+    mkdir -p "$crashes"
+    "$fuzz" --target "$target" --seconds "$seconds" --seed "$seed" --crashes "$crashes" | tee "$crashes/$target.log" >&2
+    results+=("$(grep '^RESULT ' "$crashes/$target.log")")
 done
 
 failed=0

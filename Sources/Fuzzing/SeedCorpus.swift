@@ -112,9 +112,9 @@ public enum SeedCorpus {
     static let csvSamples = [
         """
         #Table1
-        name,objID,type,modelMag_r,u_g,g_z,g_r,g_i,r_i,r_z,petroRad_r,reds
-        PCC-0001,1237661055281529331,GALAXY,17.82,1.71,1.35,0.72,1.05,0.33,0.63,4.1,12.5
-        PCC-0002,1237661055281529789,STAR,19.4,1.2,0.9,0.5,0.7,0.2,0.4,1.9,0.0
+        files,name,labels,reds,objID,type,ra,dec,modelMag_r,u_g,g_z,g_r,g_i,r_i,r_z,petroRad_r
+        sdss_ra=49.9985_dec=41.3856.png,PCC-0001,0,3.3975,1237661055281858002,GALAXY,49.9984859667094,41.3856061598763,18.58372,2.33016,2.217403,1.269188,1.837666,0.5684776,0.9482155,5.380006
+        sdss_ra=50.1_dec=41.5.png,PCC-0002,1,12.5,1237661055281529789,STAR,50.1,41.5,19.4,1.2,0.9,0.5,0.7,0.2,0.4,1.9
         """,
         """
         ,objID,specObjID,ra,dec,u,g,r,i,z,r0,g_z0,flags,flag_text,z,zErr,zWarning,class,distance

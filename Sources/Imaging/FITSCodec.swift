@@ -49,6 +49,8 @@ enum FITSCodec {
                                      + "only 2-D images and 3-D cubes are read")
                 }
                 let (w, h, depth) = (axes[0], axes[1], axes[2])
+                // An axis of length 0 means no data, like NAXIS = 0 (and a loop over the other, maybe 2^63, rows).
+                if w == 0 || h == 0 || depth == 0 { continue }
                 // cfitsio does not always notice a memory file that ends inside the data: check the extent.
                 var bitpix: Int32 = 0
                 ffgidt(file, &bitpix, &status)
