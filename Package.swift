@@ -53,6 +53,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Reliability: seeded mutation fuzzing of every reader of outside bytes (scripts/fuzz.sh runs it).
+        .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "CFITSIO"]),
+        .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
+
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor", "Imaging", "Files"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],
