@@ -44,6 +44,16 @@ public struct RunFolder: Sendable {
         return folder
     }
 
+    /// Removes the temporaries of writes a killed run never finished (`AtomicFile` names them `.<name>.tmp-<pid>-<n>`);
+    /// the files they were replacing are intact. Only one process trains in a run folder, so none is in use.
+    @discardableResult
+    public func removeStaleTemporaries() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasPrefix(".") && $0.contains(".tmp-") }.filter {
+            (try? FileManager.default.removeItem(at: url.appendingPathComponent($0))) != nil
+        }
+    }
+
     /// Appends a line to the run's log (not atomic: a log may lose its last line, nothing else).
     public func appendLog(_ line: String) {
         let stamped = "\(ISO8601DateFormatter().string(from: Date())) \(line)\n"

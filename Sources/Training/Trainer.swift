@@ -70,6 +70,10 @@ public final class Trainer {
 
         var state = ResumeState(configuration: config, data: dataFingerprint)
         let preprocessing: Preprocessing
+        if resume {
+            let removed = run.removeStaleTemporaries()
+            if !removed.isEmpty { report("removed \(removed.count) unfinished temporary file(s) of the killed run") }
+        }
         if resume, FileManager.default.fileExists(atPath: run.resumeState.path) {
             let saved = try ResumeState.load(run.resumeState, into: model, optimizer: optimizer)
             let conflicts = saved.state.conflicts(with: config, data: dataFingerprint)

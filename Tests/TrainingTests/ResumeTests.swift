@@ -113,7 +113,6 @@ import Testing
         #expect(!killedAfterEpochs.isEmpty, "at least one kill landed before the run finished")
         #expect(try Data(contentsOf: command.run.lastCheckpoint) == reference.lastBytes)
         #expect(try TinyRun.tensorBytes(command.run.resumeState) == reference.resumeTensors)
-        #expect(try TinyRun.temporaries(in: command.run.url).count <= killedAfterEpochs.count,
-                "at most one temporary per kill (a kill mid-write), never a damaged file")
+        #expect(try TinyRun.temporaries(in: command.run.url).isEmpty, "a resume removes a killed write's temporary")
     }
 }
