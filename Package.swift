@@ -22,34 +22,42 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO"),
 
+        // Files: the one atomic file writer every module that writes uses.
+        .target(name: "Files"),
+
         // Engine: tensors and kernels (the oneDNN calls live here), then reverse-mode autodiff, then networks.
         .target(name: "Tensor", dependencies: ["CDNNL"]),
         .target(name: "Autodiff", dependencies: ["Tensor"]),
-        .target(name: "NN", dependencies: ["Autodiff", "Tensor"]),
+        .target(name: "NN", dependencies: ["Autodiff", "Tensor", "Files"]),
 
         // Data: images, catalogues, then labelled and cleaned datasets.
-        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor", "Files"]),
         .target(name: "Astro", dependencies: ["CFITSIO"]),
-        .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
+        .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor", "Files"]),
         // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
-        .target(name: "Survey", dependencies: ["Astro", "Imaging"]),
+        .target(name: "Survey", dependencies: ["Astro", "Imaging", "Files"]),
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Files", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Judging and showing.
         .target(name: "Evaluation"),
-        .target(name: "Report", dependencies: ["Evaluation", "Imaging"]),
+        .target(name: "Report", dependencies: ["Evaluation", "Imaging", "Files"]),
 
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Reliability: seeded mutation fuzzing of every reader of outside bytes (scripts/fuzz.sh runs it).
+        .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "CFITSIO"]),
+        .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
+
+        .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
@@ -57,7 +65,8 @@ let package = Package(
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor", "Imaging", "Files"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],

@@ -49,6 +49,19 @@ extension CatalogTable {
         ffgnrw(fptr, &nrowsLong, &status)
         try check("cannot read the table size")
         let nrows = nrowsLong
+        // A corrupt header can claim any number of rows, and the arrays below are sized from it: refuse a table
+        // whose rows (NAXIS1 x NAXIS2 bytes) end beyond the file before allocating anything.
+        var rowBytes: Int64 = 0
+        var headerStart: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
+        ffgkyjj(fptr, "NAXIS1", &rowBytes, nil, &status)
+        ffghadll(fptr, &headerStart, &dataStart, &dataEnd, &status)
+        try check("cannot read the table layout")
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let (tableBytes, overflow) = Int(rowBytes).multipliedReportingOverflow(by: nrows)
+        guard !overflow, rowBytes >= 0, nrows >= 0, Int(dataStart) + tableBytes <= fileSize else {
+            throw CatalogError(file: path, message: "truncated or corrupt: the table claims \(nrows) rows of \(rowBytes) "
+                               + "bytes but the file has \(fileSize) bytes")
+        }
 
         var columns: [String] = []
         var cellsByColumn: [[String?]] = []
@@ -63,6 +76,12 @@ extension CatalogTable {
             var width = 0
             ffeqty(fptr, col, &type, &repeatCount, &width, &status)
             try check("cannot read the type of column '\(name)'")
+            // Elements (or string bytes) per row times rows must fit in the table's bytes, or the header lies.
+            let (elements, tooMany) = max(repeatCount, width, 1).multipliedReportingOverflow(by: nrows)
+            guard repeatCount >= 0, !tooMany, elements <= max(tableBytes, nrows) else {
+                throw CatalogError(file: path, column: name, message: "claims \(repeatCount) elements of width \(width) "
+                                   + "per row, more than the \(rowBytes)-byte rows hold")
+            }
             let cells = try readColumn(fptr, col, type: type, repeatCount: repeatCount, width: width, rows: nrows,
                                        name: name, path: path)
             if cells.count == 1 {
@@ -93,7 +112,8 @@ extension CatalogTable {
         if rows == 0 { return [[]] }
         switch type {
         case 16:  // TSTRING: one string of `repeatCount` characters per row
-            let length = max(repeatCount, 1) + 1
+            // Binary tables give the length as the repeat count (rA), ASCII tables as the width (Aw, repeat 1).
+            let length = max(repeatCount, width, 1) + 1
             var storage = [CChar](repeating: 0, count: length * rows)
             var empty: [CChar] = [0]
             let strings: [String?] = try storage.withUnsafeMutableBufferPointer { buffer in

@@ -1,4 +1,5 @@
 import Astro
+import Files
 import Foundation
 import Imaging
 

@@ -26,6 +26,16 @@ enum FITSCodec {
                 var type: Int32 = 0
                 ffmahd(file, hdu, &type, &status)
                 guard status == 0 else { throw failure(status, bytes.count, name, "moving to HDU \(hdu)") }
+                var headerStart: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
+                ffghadll(file, &headerStart, &dataStart, &dataEnd, &status)
+                guard status == 0 else { throw failure(status, bytes.count, name, "reading HDU \(hdu)'s layout") }
+                // cfitsio's memory driver reads past the buffer when a header (e.g. a huge PCOUNT) puts the data
+                // beyond it: refuse an HDU that ends after the file (allowing a missing final padding).
+                let recordedEnd = (bytes.count + 2879) / 2880 * 2880
+                guard dataStart >= 0, dataEnd >= dataStart, dataEnd <= recordedEnd else {
+                    throw ImageError(.truncated, name, "truncated or corrupt FITS: HDU \(hdu)'s data end at byte \(dataEnd) "
+                                     + "but the file has \(bytes.count)")
+                }
                 guard type == IMAGE_HDU else { continue }  // tables carry no pixels
                 var axisCount: Int32 = 0
                 ffgidm(file, &axisCount, &status)
@@ -39,15 +49,26 @@ enum FITSCodec {
                                      + "only 2-D images and 3-D cubes are read")
                 }
                 let (w, h, depth) = (axes[0], axes[1], axes[2])
+                // An axis of length 0 means no data, like NAXIS = 0 (and a loop over the other, maybe 2^63, rows).
+                if w == 0 || h == 0 || depth == 0 { continue }
                 // cfitsio does not always notice a memory file that ends inside the data: check the extent.
-                var bitpix: Int32 = 0, headerStart: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
+                var bitpix: Int32 = 0
                 ffgidt(file, &bitpix, &status)
-                ffghadll(file, &headerStart, &dataStart, &dataEnd, &status)
-                guard status == 0 else { throw failure(status, bytes.count, name, "reading HDU \(hdu)'s layout") }
-                let needed = Int(dataStart) + w * h * depth * Int(abs(bitpix)) / 8
-                guard needed <= bytes.count else {
+                guard status == 0 else { throw failure(status, bytes.count, name, "reading HDU \(hdu)'s BITPIX") }
+                // A hostile NAXISn can make this product overflow: overflow counts as "more than the file holds".
+                var size: Int? = 1
+                for factor in [w, h, depth, Int(abs(bitpix)) / 8] {
+                    guard let s = size, factor >= 0 else { size = nil; break }
+                    let (product, overflow) = s.multipliedReportingOverflow(by: factor)
+                    size = overflow ? nil : product
+                }
+                let extent = size.flatMap { s -> Int? in
+                    let (end, overflow) = Int(dataStart).addingReportingOverflow(s)
+                    return overflow ? nil : end
+                }
+                guard let needed = extent, needed <= bytes.count else {
                     throw ImageError(.truncated, name, "truncated FITS: HDU \(hdu)'s \(w)x\(h)x\(depth) data (BITPIX \(bitpix)) "
-                                     + "end at byte \(needed) but the file has \(bytes.count)")
+                                     + "end at byte \(extent.map(String.init) ?? "beyond 2^63") but the file has \(bytes.count)")
                 }
                 if planes.isEmpty {
                     (width, height) = (w, h)

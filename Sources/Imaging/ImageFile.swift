@@ -1,3 +1,4 @@
+import Files
 import Foundation
 
 /// The one way images come in and go out. The format is sniffed from the bytes, never taken from the name.

@@ -22,6 +22,7 @@ enum JPEGCodec {
         }
         let channels = grey ? 1 : 3
         let (w, h) = (Int(width), Int(height))
+        try DecodeLimits.check(width: w, height: h, channels: channels, name: name, format: "JPEG")
         var samples = [UInt8](repeating: 0, count: w * h * channels)
         let status = samples.withUnsafeMutableBufferPointer { out in
             tjDecompress2(handle, base, UInt(bytes.count), out.baseAddress, width, 0, height,

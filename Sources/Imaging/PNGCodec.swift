@@ -27,6 +27,7 @@ enum PNGCodec {
         png.format = (colour ? colorFlag : 0) | (alpha ? alphaFlag : 0) | (sixteenBit ? linearFlag : 0)
         let channels = (colour ? 3 : 1) + (alpha ? 1 : 0)
         let (w, h) = (Int(png.width), Int(png.height))
+        try DecodeLimits.check(width: w, height: h, channels: channels, name: name, format: "PNG")
         if sixteenBit {
             var samples = [UInt16](repeating: 0, count: w * h * channels)
             let ok = samples.withUnsafeMutableBytes { png_image_finish_read(&png, nil, $0.baseAddress, 0, nil) }

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Tensor
 
@@ -21,7 +22,7 @@ public enum NumPyArray {
 
     /// Writes `tensor` as a version 1.0 `.npy` file, atomically.
     public static func write(_ tensor: Tensor, to url: URL) throws {
-        try writeAtomically(encode(tensor), to: url)
+        try AtomicFile.write(encode(tensor), to: url)
     }
 
     public static func encode(_ tensor: Tensor) -> Data {

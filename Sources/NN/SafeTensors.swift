@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Tensor
 
@@ -175,7 +176,7 @@ public struct SafeTensors: Sendable, Equatable {
 
     /// Writes the file atomically (temporary file, flush, rename).
     public func write(to url: URL) throws {
-        try writeAtomically(encoded(), to: url)
+        try AtomicFile.write(encoded(), to: url)
     }
 }
 

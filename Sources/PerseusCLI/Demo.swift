@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Files
 import Foundation
 import Imaging
 import Training
@@ -53,7 +54,7 @@ struct Demo: ParsableCommand {
             dataset = preparation.dataset
         }
         let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try writeAtomically(Data(configuration.yaml().utf8), to: run.configuration)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
         print("\ntraining \(configuration.model) at \(configuration.inputSize)x\(configuration.inputSize), \(configuration.epochs) epochs")
         _ = try train(configuration, on: dataset, in: run, resume: false)
         let trained = try TrainedModel.load(run: run)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Files
 import Foundation
 import Training
 
@@ -58,9 +59,9 @@ struct Evaluate: ParsableCommand {
         let evaluation = try evaluateRun(trained, on: objects, reference: dataset.objects, tta: tta, threshold: threshold)
         print("\(objects.count) \(split) objects, \(trained.checkpoint.lastPathComponent)\(tta ? ", averaged over 16 rotations" : "")\n")
         print(evaluation.text)
-        if let json { try writeAtomically(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
+        if let json { try AtomicFile.write(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
         if let predictions {
-            try writeAtomically(Data(predictionsCSV(evaluation.predictions, objects: objects, threshold: threshold).utf8),
+            try AtomicFile.write(Data(predictionsCSV(evaluation.predictions, objects: objects, threshold: threshold).utf8),
                                 to: URL(fileURLWithPath: predictions))
         }
     }

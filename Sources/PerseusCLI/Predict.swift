@@ -1,6 +1,7 @@
 import ArgumentParser
 import Astro
 import Dataset
+import Files
 import Foundation
 import Imaging
 import Training
@@ -65,7 +66,7 @@ struct Predict: ParsableCommand {
         bar.finish()
         var text = predictionsCSV(predictions, objects: objects, threshold: threshold)
         if catalog == nil { text = text.replacingOccurrences(of: ",nan,nan,", with: ",,,") }
-        try writeAtomically(Data(text.utf8), to: output)
+        try AtomicFile.write(Data(text.utf8), to: output)
         let members = predictions.predictedLabels(threshold: threshold).filter { $0 == 1 }.count
         print("\(objects.count) objects: \(members) predicted members; wrote \(out)")
         if !missing.isEmpty {

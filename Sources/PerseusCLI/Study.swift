@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import Evaluation
+import Files
 import Foundation
 import Training
 
@@ -110,7 +111,7 @@ struct Study: ParsableCommand {
     private func trainOrReuse(_ config: TrainingConfiguration, _ data: PreparedDataset, _ url: URL) throws -> TrainedModel {
         let exists = FileManager.default.fileExists(atPath: url.appendingPathComponent("config.yaml").path)
         let run = exists ? try RunFolder.open(url) : try RunFolder.create(at: url, force: false)
-        if !exists { try writeAtomically(Data(config.yaml().utf8), to: run.configuration) }
+        if !exists { try AtomicFile.write(Data(config.yaml().utf8), to: run.configuration) }
         print("\n== \(url.lastPathComponent)")
         _ = try train(config, on: data, in: run, resume: exists)
         return try TrainedModel.load(run: run)
@@ -162,9 +163,9 @@ struct StudyTable {
     }
 
     func write(to folder: URL) throws {
-        try writeAtomically(Data(markdown.utf8), to: folder.appendingPathComponent("results.md"))
+        try AtomicFile.write(Data(markdown.utf8), to: folder.appendingPathComponent("results.md"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(encoder.encode(rows), to: folder.appendingPathComponent("results.json"))
+        try AtomicFile.write(encoder.encode(rows), to: folder.appendingPathComponent("results.json"))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Files
 import Foundation
 import Training
 
@@ -63,12 +64,18 @@ struct Train: ParsableCommand {
     var force = false
 
     func resolvedConfiguration() throws -> TrainingConfiguration {
-        var c: TrainingConfiguration
+        let base: TrainingConfiguration
         switch recipe {
-        case "study": c = TrainingConfiguration()
-        case "perseus": c = .recipe
+        case "study": base = TrainingConfiguration()
+        case "perseus": base = .recipe
         default: throw ValidationError("--recipe takes study or perseus, not '\(recipe)'")
         }
+        return try resolved(from: base)
+    }
+
+    /// `base`, then the --config file, then the options given here.
+    func resolved(from base: TrainingConfiguration) throws -> TrainingConfiguration {
+        var c = base
         if let config {
             let url = URL(fileURLWithPath: config)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -97,12 +104,19 @@ struct Train: ParsableCommand {
         var configuration: TrainingConfiguration
         if resume {
             runFolder = try RunFolder.open(url)
-            configuration = try TrainingConfiguration.load(
+            let saved = try TrainingConfiguration.load(
                 yaml: String(contentsOf: runFolder.configuration, encoding: .utf8), source: runFolder.configuration.path)
+            // A resumed run keeps its settings; only --epochs (train longer) and --threads may change.
+            configuration = try resolved(from: saved)
+            let changed = configuration.changedSettings(from: saved)
+            guard changed.isEmpty else {
+                throw ValidationError("--resume continues \(out) with its own settings; it cannot change \(changed.joined(separator: ", ")). Drop those options, or start a new run with another --out")
+            }
+            if configuration != saved { try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration) }
         } else {
             configuration = try resolvedConfiguration()
             runFolder = try RunFolder.create(at: url, force: force)
-            try writeAtomically(Data(configuration.yaml().utf8), to: runFolder.configuration)
+            try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration)
         }
         _ = try train(configuration, on: dataset, in: runFolder, resume: resume)
     }

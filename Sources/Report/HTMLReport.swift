@@ -1,5 +1,6 @@
 // The run report: one self-contained HTML file (inline CSS, figures as inline SVG or base64 PNG, no scripts, no
 // network) built from sections of tables, pre-formatted text and figures; and an index page linking reports.
+import Files
 import Foundation
 import Imaging
 

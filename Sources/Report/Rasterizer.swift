@@ -1,5 +1,6 @@
 // Renders a canvas to an RGB raster: every element becomes polygons filled by scanline at `supersampling`² samples
 // per pixel (nonzero winding), composited with its colour's alpha, then box-filtered down (anti-aliasing).
+import Files
 import Foundation
 import Imaging
 

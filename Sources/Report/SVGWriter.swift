@@ -1,4 +1,5 @@
 // Renders a canvas as SVG text: paths, circles, real <text> and images inlined as base64 PNG.
+import Files
 import Foundation
 import Imaging
 

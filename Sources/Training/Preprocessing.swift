@@ -37,8 +37,12 @@ public struct Preprocessing: Codable, Equatable, Sendable {
         try ChannelStatistics(mean: mean, std: std).normalise(batch)
     }
 
+    /// JSON with sorted keys: an encoder's default key order follows Swift's per-process hash seed, which would
+    /// make two identical runs write different checkpoint bytes.
     public var metadataValue: String {
-        String(decoding: try! JSONEncoder().encode(self), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
     public init(metadata: [String: String], source: String) throws {

@@ -11,10 +11,23 @@ struct ResumeState: Codable {
     var bestEpoch = 0
     var epochsWithoutImprovement = 0
     var metrics: [EpochMetrics] = []
+    /// The configuration and data the run was started with (nil in files from before they were recorded), so a
+    /// resume with other settings or other objects is refused instead of silently mixing two runs.
+    var configuration: TrainingConfiguration?
+    var data: String?
 
     func isStopped(patience: Int) -> Bool { patience > 0 && epochsWithoutImprovement >= patience }
 
     static let key = "perseus.resume"
+
+    /// What would make continuing from this state a different run than the one that wrote it: the names of the
+    /// changed settings (all but `epochs`, which may be extended, and `threads`) and a changed training or
+    /// validation set.
+    func conflicts(with configuration: TrainingConfiguration, data: String) -> [String] {
+        var changed = self.configuration.map { configuration.changedSettings(from: $0) } ?? []
+        if let recorded = self.data, recorded != data { changed.append("the training or validation objects") }
+        return changed
+    }
 
     func save(to url: URL, model: ResNet, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
         var file = SafeTensors()
@@ -22,7 +35,9 @@ struct ResumeState: Codable {
         let optimizerState = optimizer.state()
         for (name, value) in optimizerState.tensors { file.tensors["optimizer." + name] = value }
         for (key, value) in optimizerState.metadata { file.metadata["optimizer." + key] = value }
-        file.metadata[Self.key] = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same state gives the same bytes in every process
+        file.metadata[Self.key] = String(decoding: try encoder.encode(self), as: UTF8.self)
         file.metadata[Preprocessing.metadataKey] = preprocessing.metadataValue
         try file.write(to: url)
     }
@@ -44,5 +59,20 @@ struct ResumeState: Codable {
             throw ConfigurationError(message: "\(url.path): no resume state in its metadata")
         }
         return (state, try Preprocessing(metadata: file.metadata, source: url.path))
+    }
+}
+
+extension TrainingConfiguration {
+    /// The settings (by their YAML names) that differ from `other`, apart from `epochs` and `threads`, which a
+    /// resumed run may change (train for longer; run on another machine, at the price of bit-identical results).
+    public func changedSettings(from other: TrainingConfiguration) -> [String] {
+        func fields(_ c: TrainingConfiguration) -> [String: NSObject] {
+            guard let data = try? JSONEncoder().encode(c),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: NSObject] else { return [:] }
+            return object
+        }
+        let mine = fields(self), theirs = fields(other)
+        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads"]).sorted()
+            .filter { mine[$0] != theirs[$0] }
     }
 }

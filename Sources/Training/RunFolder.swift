@@ -44,6 +44,16 @@ public struct RunFolder: Sendable {
         return folder
     }
 
+    /// Removes the temporaries of writes a killed run never finished (`AtomicFile` names them `.<name>.tmp-<pid>-<n>`);
+    /// the files they were replacing are intact. Only one process trains in a run folder, so none is in use.
+    @discardableResult
+    public func removeStaleTemporaries() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasPrefix(".") && $0.contains(".tmp-") }.filter {
+            (try? FileManager.default.removeItem(at: url.appendingPathComponent($0))) != nil
+        }
+    }
+
     /// Appends a line to the run's log (not atomic: a log may lose its last line, nothing else).
     public func appendLog(_ line: String) {
         let stamped = "\(ISO8601DateFormatter().string(from: Date())) \(line)\n"
@@ -54,15 +64,5 @@ public struct RunFolder: Sendable {
         } else {
             try? Data(stamped.utf8).write(to: log)
         }
-    }
-}
-
-/// Writes `data` to `url` atomically: a temporary file in the same folder, then a rename over the target.
-/// A failed write (a full disk, a read-only folder) throws and leaves the previous file untouched.
-public func writeAtomically(_ data: Data, to url: URL) throws {
-    do {
-        try data.write(to: url, options: .atomic)
-    } catch {
-        throw ConfigurationError(message: "could not write \(url.path): \(error.localizedDescription)")
     }
 }

@@ -1,5 +1,6 @@
 import Autodiff
 import Dataset
+import Files
 import Foundation
 import Imaging
 import NN
@@ -44,6 +45,17 @@ public final class Trainer {
         }
     }
 
+    /// The objects and labels of both splits, hashed (FNV-1a): a resume must see the same ones.
+    var dataFingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (split, samples) in [("train", training), ("validation", validation)] {
+            for (id, label) in zip(samples.ids, samples.labels) {
+                for byte in "\(split)\t\(id)\t\(label)\n".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+        }
+        return "\(training.count)+\(validation.count) objects, fnv1a \(String(hash, radix: 16))"
+    }
+
     public func fit(resume: Bool = false) throws -> TrainingOutcome {
         let config = configuration
         if config.threads > 0 { Parallel.setThreadCount(config.threads) }
@@ -56,10 +68,19 @@ public final class Trainer {
         let stepsPerEpoch = (epochItems(1).count + config.batchSize - 1) / config.batchSize
         let schedule = config.makeSchedule(stepsPerEpoch: stepsPerEpoch)
 
-        var state = ResumeState()
+        var state = ResumeState(configuration: config, data: dataFingerprint)
         let preprocessing: Preprocessing
+        if resume {
+            let removed = run.removeStaleTemporaries()
+            if !removed.isEmpty { report("removed \(removed.count) unfinished temporary file(s) of the killed run") }
+        }
         if resume, FileManager.default.fileExists(atPath: run.resumeState.path) {
             let saved = try ResumeState.load(run.resumeState, into: model, optimizer: optimizer)
+            let conflicts = saved.state.conflicts(with: config, data: dataFingerprint)
+            guard conflicts.isEmpty else {
+                throw ConfigurationError(message: "\(run.resumeState.path) belongs to a run with other settings; "
+                    + "resuming cannot change \(conflicts.joined(separator: ", ")). Resume with the run's own settings, or start a new run")
+            }
             state = saved.state
             preprocessing = saved.preprocessing
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
@@ -110,6 +131,8 @@ public final class Trainer {
                                    seconds: Date().timeIntervalSince(started))
             state.epoch = epoch
             state.metrics.append(row)
+            state.configuration = config
+            state.data = dataFingerprint
             if row.validationLoss < state.bestValidationLoss {
                 state.bestValidationLoss = row.validationLoss
                 state.bestEpoch = epoch
@@ -121,7 +144,7 @@ public final class Trainer {
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
             try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing)
             try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 })
-            try writeAtomically(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
+            try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")
         }
         let stopped = state.isStopped(patience: config.patience) && state.epoch < config.epochs

@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Testing
 @testable import Training
@@ -34,7 +35,7 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("perseus-run-\(UUID())")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunFolder.create(at: url, force: false)
-        try writeAtomically(Data("model: resnet10\n".utf8), to: run.configuration)
+        try AtomicFile.write(Data("model: resnet10\n".utf8), to: run.configuration)
         #expect { try RunFolder.create(at: url, force: false) } throws: { "\($0)".contains("--force") }
         #expect(FileManager.default.fileExists(atPath: run.configuration.path))
         _ = try RunFolder.create(at: url, force: true)
