@@ -34,7 +34,7 @@ let package = Package(
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Judging and showing.
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset"]),
     ],
     swiftLanguageModes: [.v6]
 )
