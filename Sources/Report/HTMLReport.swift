@@ -205,7 +205,7 @@ pre { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 0.8em 1em; overfl
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg, figure img { max-width: 100%; height: auto; display: block; }
 .figure-row { display: flex; flex-wrap: wrap; gap: 0 1em; }
-.figure-row figure { flex: 1 1 360px; min-width: 0; }
+.figure-row figure { flex: 1 1 520px; min-width: 0; }
 figcaption { color: #555; font-size: 0.95em; margin-top: 0.3em; }
 .summary { color: #555; }
 footer { margin-top: 3em; color: #888; font-size: 0.85em; }

@@ -105,8 +105,8 @@ public struct RunReport: Sendable {
     public var html: HTMLReport
     public var figures: [ReportFigure]
 
-    /// How many misclassified objects and correct ones per class the gallery shows at most.
-    public static let misclassifiedShown = 30
+    /// How many misclassified objects of each kind (FP, FN) and correct ones per class the galleries show at most.
+    public static let misclassifiedShown = 18
     public static let correctShownPerClass = 5
 
     public init(_ input: RunReportInput) throws {
@@ -137,8 +137,14 @@ public struct RunReport: Sendable {
         runBlocks += input.notes.map { .paragraph($0) }
         html.add(ReportSection(RunReportSection.run, runBlocks))
 
+        // Three settings a row, so the configuration does not push everything else down the page.
+        let perRow = 3
+        let settingRows = stride(from: 0, to: input.configuration.count, by: perRow).map { start in
+            (start..<(start + perRow)).flatMap { $0 < input.configuration.count ? [input.configuration[$0].0, input.configuration[$0].1] : ["", ""] }
+        }
         html.add(ReportSection(RunReportSection.configuration, input.configuration.isEmpty
-            ? [.paragraph("The run has no configuration file.")] : [.keyValues(input.configuration)]))
+            ? [.paragraph("The run has no configuration file.")]
+            : [.table(header: Array(repeating: ["setting", "value"], count: perRow).flatMap { $0 }, rows: settingRows)]))
 
         // Training curves from metrics.csv.
         if input.history.isEmpty {
@@ -240,19 +246,24 @@ public struct RunReport: Sendable {
             ]))
         }
 
-        // Cutouts: the misclassified, then a few correct ones of each class.
+        // Cutouts: the misclassified (background called member, then members missed), most confidently wrong first,
+        // then a few correct ones of each class.
         var galleryBlocks: [ReportBlock] = []
         var unreadable: [String] = []
         let wrong = objects.indices.filter { predicted[$0] != truth[$0] }
             .sorted { abs(objects[$0].memberProbability - input.threshold) > abs(objects[$1].memberProbability - input.threshold) }
-        let shownWrong = Array(wrong.prefix(Self.misclassifiedShown))
-        galleryBlocks.append(.paragraph(wrong.isEmpty ? "No object is misclassified."
-            : "\(wrong.count) objects are misclassified" + (wrong.count > shownWrong.count ? "; the \(shownWrong.count) most confidently wrong are shown." : ".")))
-        if !shownWrong.isEmpty {
-            let items = galleryItems(shownWrong, objects, predicted: predicted, classNames: names, unreadable: &unreadable)
-            galleryBlocks.append(.figure(figure("gallery-misclassified", cutoutGallery(items, columns: 6, tileSize: 150,
-                                                                                       title: "Misclassified objects")),
-                                         caption: "Frame colour by outcome (vermillion: background called member; orange: member missed); p(member) is the predicted membership probability."))
+        galleryBlocks.append(.paragraph(wrong.isEmpty ? "No object is misclassified." : "\(wrong.count) objects are misclassified"
+            + (wrong.count > Self.misclassifiedShown ? "; up to \(Self.misclassifiedShown) of each kind are shown, the most confidently wrong first." : ".")
+            + " Under each cutout: its true label, r magnitude (mag) and catalogue class, and the predicted membership probability."))
+        let kinds = names.count == 2
+            ? [("gallery-false-positives", "Background objects called members", "FP", wrong.filter { truth[$0] == 0 }),
+               ("gallery-false-negatives", "Members missed", "FN", wrong.filter { truth[$0] == 1 })]
+            : [("gallery-misclassified", "Misclassified objects", "wrong", wrong)]
+        for (name, title, kind, indices) in kinds where !indices.isEmpty {
+            let shown = Array(indices.prefix(Self.misclassifiedShown))
+            let items = galleryItems(shown, objects, predicted: predicted, classNames: names, unreadable: &unreadable)
+            galleryBlocks.append(.figure(figure(name, cutoutGallery(items, columns: 6, tileSize: 150, title: "\(title) (\(kind), \(indices.count))")),
+                                         caption: title + (shown.count < indices.count ? ": the \(shown.count) most confidently wrong of \(indices.count)." : ".")))
         }
         var correct: [Int] = []
         for c in names.indices {
@@ -263,7 +274,7 @@ public struct RunReport: Sendable {
             let items = galleryItems(correct, objects, predicted: predicted, classNames: names, unreadable: &unreadable)
             galleryBlocks.append(.figure(figure("gallery-correct", cutoutGallery(items, columns: 5, tileSize: 150,
                                                                                  title: "Correctly classified objects")),
-                                         caption: "Up to \(Self.correctShownPerClass) correctly classified objects of each class, spread over the test objects."))
+                                         caption: "Up to \(Self.correctShownPerClass) correctly classified objects of each class, spread over the judged objects."))
         }
         if !unreadable.isEmpty {
             galleryBlocks.append(.paragraph("\(unreadable.count) cutouts could not be read and are left out: "
@@ -342,9 +353,9 @@ private func galleryItems(_ indices: [Int], _ objects: [ReportedObject], predict
             unreadable.append("\(o.id) (\(error))")
             continue
         }
-        var caption = predicted[i] == o.truth ? name(o.truth) : "true \(name(o.truth)), called \(name(predicted[i]))"
-        if let c = o.objectClass, !c.isEmpty { caption += " \u{00B7} \(c)" }
+        var caption = name(o.truth)
         if let r = o.magnitude { caption += String(format: " \u{00B7} r %.1f", r) }
+        if let c = o.objectClass, !c.isEmpty { caption += "\n" + c }
         let frame: RGBColor = switch (o.truth, predicted[i]) {
         case (1, 1): Palette.blue
         case (0, 0): .grey

@@ -93,19 +93,20 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
         notes.append("The run has no metrics.csv, so there are no training curves.")
     }
     let configuration = try configurationPairs(run.configuration)
-    let splits = Dictionary(grouping: objects, by: \.split).sorted { $0.key.rawValue < $1.key.rawValue }
-        .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+    let splits = request.split != "all" ? "\(objects.count) \(request.split)"
+        : "\(objects.count): " + Dictionary(grouping: objects, by: \.split).sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
     let about: [(String, String)] = [
         ("run", run.url.path),
         ("dataset", request.data.path),
-        ("objects", "\(objects.count) (\(request.split): \(splits))"),
+        ("objects", splits),
         ("model", "\(trained.configuration.model), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
         ("checkpoint", trained.checkpoint.lastPathComponent),
         ("test-time augmentation", request.tta ? "membership probability averaged over the study's 16 rotations" : "none"),
         ("written", ISO8601DateFormatter().string(from: Date())),
     ]
     let input = RunReportInput(
-        title: "Perseus run report: \(run.url.lastPathComponent)", about: about, configuration: configuration, history: history,
+        title: "Perseus run report: \(run.url.deletingLastPathComponent().lastPathComponent)/\(run.url.lastPathComponent)", about: about, configuration: configuration, history: history,
         objects: objects.indices.map { i in
             let o = objects[i]
             return ReportedObject(id: o.id, magnitude: o.magnitude, uMinusG: o.uMinusG, gMinusR: o.gMinusR, rMinusI: o.rMinusI,
@@ -126,7 +127,11 @@ func configurationPairs(_ url: URL) throws -> [(String, String)] {
         throw ConfigurationError(message: "\(url.path): not a YAML mapping")
     }
     func render(_ node: Node) -> String {
-        if let scalar = node.scalar { return scalar.string }
+        if let scalar = node.scalar {
+            // Single-precision settings are written at double precision (5.00000007450581e-2): show them as set.
+            if scalar.string.lowercased().contains("e"), let value = Float(scalar.string) { return "\(value)" }
+            return scalar.string
+        }
         if let sequence = node.sequence { return "[" + sequence.map(render).joined(separator: ", ") + "]" }
         if let mapping = node.mapping { return "{" + mapping.map { "\(render($0.key)): \(render($0.value))" }.joined(separator: ", ") + "}" }
         return ""
