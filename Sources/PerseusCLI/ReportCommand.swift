@@ -13,7 +13,7 @@ struct ReportCommand: ParsableCommand {
             classification report overall and per colour region, the confusion matrix, the colour-magnitude diagram \
             r vs g-z with the fitted red sequence and its regions, the same by true label, predicted label and outcome, \
             the colour pair plots, a reliability diagram and cutouts of the misclassified objects. The figures are \
-            also written to RUN/figures/ as SVG and PNG.
+            also written as SVG and PNG to RUN/figures/ (or, with --out NAME.html, to NAME-figures/ beside it).
             """)
 
     @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")

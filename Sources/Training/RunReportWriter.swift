@@ -35,7 +35,14 @@ public struct RunReportRequest: Sendable {
     }
 
     public var defaultOutput: URL { run.appendingPathComponent("report.html") }
-    public var figuresFolder: URL { run.appendingPathComponent("figures") }
+    /// `RUN/figures` for the default report; beside any other report, `NAME-figures` (so a second report of the
+    /// same run, on another split, does not replace the first one's figures).
+    public var figuresFolder: URL {
+        guard let output, output.standardizedFileURL != defaultOutput.standardizedFileURL else {
+            return run.appendingPathComponent("figures")
+        }
+        return output.deletingLastPathComponent().appendingPathComponent(output.deletingPathExtension().lastPathComponent + "-figures")
+    }
 }
 
 /// What `writeRunReport` wrote and measured.

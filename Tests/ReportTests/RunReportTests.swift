@@ -157,8 +157,10 @@ import Testing
         try Data("keep".utf8).write(to: other)
         #expect { try writeRunReport(RunReportRequest(run: run.url, data: data, output: other)) } throws: { "\($0)".contains("--force") }
         #expect(try String(contentsOf: other, encoding: .utf8) == "keep")
-        _ = try writeRunReport(RunReportRequest(run: run.url, data: data, output: other, force: true))
+        let elsewhere = try writeRunReport(RunReportRequest(run: run.url, data: data, output: other, force: true))
         #expect(try String(contentsOf: other, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+        // Its figures go beside it, leaving the default report's alone.
+        #expect(elsewhere.figures.allSatisfy { $0.deletingLastPathComponent().lastPathComponent == "mine-figures" })
         #expect { try writeRunReport(RunReportRequest(run: run.url, data: data, split: "tset")) } throws: { "\($0)".contains("unknown split") }
     }
 }
