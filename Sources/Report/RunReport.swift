@@ -135,6 +135,11 @@ public struct RunReport: Sendable {
         headline.append(("threshold on p(member)", String(format: "%.2f", input.threshold)))
         var runBlocks: [ReportBlock] = [.keyValues(input.about), .keyValues(headline)]
         runBlocks += input.notes.map { .paragraph($0) }
+        let repeated = Dictionary(grouping: objects.map(\.id), by: { $0 }).filter { $0.value.count > 1 }
+        if !repeated.isEmpty {
+            runBlocks.append(.paragraph("\(repeated.count) ids occur more than once (\(repeated.values.map(\.count).reduce(0, +)) rows), "
+                + "e.g. \(repeated.keys.sorted().prefix(3).joined(separator: ", ")); each row is counted in every number here."))
+        }
         html.add(ReportSection(RunReportSection.run, runBlocks))
 
         // Three settings a row, so the configuration does not push everything else down the page.

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func noColoursAtAllIsSaidNotFatal() throws {
-        let objects = (0..<10).map { ReportedObject(id: "X\($0)", truth: $0 % 2, memberProbability: Double($0) / 10) }
+        let objects = (0..<10).map { ReportedObject(id: "X\(min($0, 8))", truth: $0 % 2, memberProbability: Double($0) / 10) }
         let html = try RunReport(RunReportInput(title: "bare", objects: objects)).html.html()
         for title in RunReportSection.all where title != RunReportSection.calibration {
             #expect(html.contains("<h2>\(escapeXML(title))</h2>"), "missing section \(title)")
@@ -80,6 +80,7 @@ import Testing
         #expect(html.contains("10 of 10 objects have no r magnitude"))
         #expect(html.contains("no per-epoch metrics"))
         #expect(html.contains("10 cutouts could not be read"))
+        #expect(html.contains("1 ids occur more than once (2 rows), e.g. X8"))
     }
 
     @Test func studyIndexLinksReportsRelatively() throws {
