@@ -39,7 +39,7 @@ let package = Package(
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Files", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", "Files", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Judging and showing.
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor", "Imaging", "Files"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset"]),
     ],
     swiftLanguageModes: [.v6]
 )

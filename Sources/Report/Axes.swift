@@ -129,3 +129,15 @@ public func paddedRange(_ values: [Double], padding: Double = 0.05) -> ClosedRan
     let pad = hi > lo ? (hi - lo) * padding : 0.5
     return (lo - pad)...(hi + pad)
 }
+
+/// The padded range of `values` without their far outliers (a catalogue's failed photometry, g − z = −5): the
+/// values within `fence` interquartile ranges of the quartiles (Tukey's fences). Few values, or no spread between
+/// the quartiles, give the plain padded range.
+public func robustRange(_ values: [Double], fence: Double = 2, padding: Double = 0.05) -> ClosedRange<Double> {
+    let finite = values.filter(\.isFinite).sorted()
+    guard finite.count >= 8 else { return paddedRange(finite, padding: padding) }
+    let q1 = finite[finite.count / 4], q3 = finite[(finite.count * 3) / 4]
+    guard q3 > q1 else { return paddedRange(finite, padding: padding) }
+    let lo = q1 - fence * (q3 - q1), hi = q3 + fence * (q3 - q1)
+    return paddedRange(finite.filter { $0 >= lo && $0 <= hi }, padding: padding)
+}

@@ -36,9 +36,24 @@ public func colourMagnitudeDiagram(_ data: ColourMagnitudeData, sequence: RedSeq
                                    boundaries: ColourRegionBoundaries = .init(), colouring: CMDColouring = .region,
                                    classNames: [String] = ["background", "member"], title: String? = nil,
                                    width: Int = 640, height: Int = 500) -> Canvas {
+    let drawn = cmd(data, sequence: sequence, boundaries: boundaries, colouring: colouring, classNames: classNames, title: title,
+                    width: width, height: height, headroom: 0)
+    guard drawn.hidden > 0 else { return drawn.canvas }
+    // The legend would hide points in every corner: make room for it above the data.
+    return cmd(data, sequence: sequence, boundaries: boundaries, colouring: colouring, classNames: classNames, title: title,
+               width: width, height: height, headroom: drawn.legendFraction).canvas
+}
+
+/// The diagram with `headroom` (a fraction of the axes' height) left empty above the data, and how many points its
+/// legend hides.
+private func cmd(_ data: ColourMagnitudeData, sequence: RedSequence?, boundaries: ColourRegionBoundaries, colouring: CMDColouring,
+                 classNames: [String], title: String?, width: Int, height: Int,
+                 headroom: Double) -> (canvas: Canvas, hidden: Int, legendFraction: Double) {
     var canvas = Canvas(width: width, height: height)
+    var yRange = robustRange(data.colour)
+    yRange = yRange.lowerBound...(yRange.upperBound + (yRange.upperBound - yRange.lowerBound) * headroom / max(0.05, 1 - headroom))
     let axes = Axes(left: 78, top: 44, width: Double(width) - 100, height: Double(height) - 108,
-                    xRange: paddedRange(data.magnitude), yRange: paddedRange(data.colour))
+                    xRange: robustRange(data.magnitude), yRange: yRange)
     let heading = title ?? {
         switch colouring {
         case .region: "Colour-magnitude diagram"
@@ -112,16 +127,30 @@ public func colourMagnitudeDiagram(_ data: ColourMagnitudeData, sequence: RedSeq
                           fill: style[i].colour.withAlpha(0.85), stroke: Stroke(.white, width: 0.5))
         }
     }
+    // Far outliers sit on the frame where they left it, as grey crosses, so they are neither lost nor stretch the axes.
+    let outside = data.magnitude.indices.filter { data.magnitude[$0].isFinite && data.colour[$0].isFinite && !axes.contains(data.magnitude[$0], data.colour[$0]) }
+    for i in outside {
+        let x = min(max(data.magnitude[i], axes.xRange.lowerBound), axes.xRange.upperBound)
+        let y = min(max(data.colour[i], axes.yRange.lowerBound), axes.yRange.upperBound)
+        canvas.marker(.cross, at: axes.point(x, y), size: 7, fill: .darkGrey)
+    }
     let legendOrder = ["TP", "TN", "FP", "FN"] + classNames + ColourRegion.allCases.map(\.rawValue) + ["objects", "unlabelled"]
     for group in legendOrder where groups[group] != nil {
         let i = groups[group]![0]
         legend.append(LegendEntry("\(group) (\(groups[group]!.count))", .marker(style[i].shape, style[i].colour)))
     }
+    if !outside.isEmpty {
+        legend.append(LegendEntry("beyond the axes, on the frame (\(outside.count))", .marker(.cross, .darkGrey)))
+    }
     for (text, at, colour) in regionLabels {
         canvas.text(text, at: at, size: PlotStyle.tickFont, color: colour, anchor: .end, bold: true)
     }
-    canvas.legend(legend, in: axes, corner: .bottomLeft)
-    return canvas
+    let drawn = data.magnitude.indices.filter { axes.contains(data.magnitude[$0], data.colour[$0]) }
+        .map { axes.point(data.magnitude[$0], data.colour[$0]) }
+    let corner = headroom > 0 ? LegendCorner.topLeft : leastCrowdedLegendCorner(legend, in: axes, points: drawn)
+    canvas.legend(legend, in: axes, corner: corner)
+    let boxHeight = legendBox(legend, in: axes, corner: corner).3
+    return (canvas, legendHides(drawn, legend, in: axes, corner: corner), min(0.6, (boxHeight + 16) / axes.height))
 }
 
 /// The colour-magnitude diagram three times side by side: by true label, by predicted label and by outcome.

@@ -7,7 +7,7 @@ import Imaging
 public struct GalleryItem: Sendable {
     public var image: Image
     public var title: String
-    /// Second line under the title, e.g. "true member, predicted background".
+    /// Up to two lines under the title (broken at "\n" or where they get too long), e.g. "member · r 16.5 mag".
     public var caption: String?
     /// Predicted probability of membership, shown as "p = 0.83".
     public var probability: Double?
@@ -41,9 +41,16 @@ public func cutoutGallery(_ items: [GalleryItem], columns: Int = 5, tileSize: In
         canvas.image(item.image, x: x, y: y, width: tile, height: tile)
         canvas.rectangle(x: x, y: y, width: tile, height: tile, fill: nil,
                          stroke: Stroke(item.frame ?? .grey, width: item.frame == nil ? 1 : 3))
-        canvas.text(fitted(item.title, width: tile, size: PlotStyle.tickFont), at: Point(x + tile / 2, y + tile + 16),
-                    size: PlotStyle.tickFont, anchor: .middle, bold: true)
-        var lines = item.caption.map { wrapped($0, width: tile, size: captionFont, maxLines: 2) } ?? []
+        // A long title (a 19-digit SDSS objID) gets a smaller font rather than losing digits; browsers draw bold
+        // text wider than the bitmap font measures, hence the margin.
+        let natural = BitmapFont.width(of: item.title, fontSize: PlotStyle.tickFont)
+        let titleSize = max(8, min(PlotStyle.tickFont, PlotStyle.tickFont * tile * 0.8 / max(natural, 1)))
+        canvas.text(fitted(item.title, width: tile, size: titleSize), at: Point(x + tile / 2, y + tile + 16),
+                    size: titleSize, anchor: .middle, bold: true)
+        // A caption's own line breaks are kept; each of its lines is wrapped.
+        var lines = Array((item.caption ?? "").split(separator: "\n").flatMap {
+            wrapped(String($0), width: tile, size: captionFont, maxLines: 2)
+        }.prefix(2))
         if let p = item.probability { lines.append(String(format: "p(member) = %.2f", p)) }
         for (k, line) in lines.prefix(3).enumerated() {
             canvas.text(fitted(line, width: tile, size: captionFont), at: Point(x + tile / 2, y + tile + 31 + Double(k) * 13),

@@ -19,6 +19,8 @@ public enum ReportBlock: Sendable {
     /// Monospaced text kept as is, e.g. a classification report.
     case preformatted(String)
     case figure(Canvas, caption: String, format: FigureFormat = .svg)
+    /// Figures side by side (wrapping on a narrow screen), each with its caption.
+    case figureRow([(Canvas, String)], format: FigureFormat = .svg)
 }
 
 /// A titled section of a report.
@@ -98,15 +100,22 @@ public struct HTMLReport: Sendable {
         case let .preformatted(text):
             return "<pre>\(escapeXML(text))</pre>"
         case let .figure(canvas, caption, format):
-            let picture: String
-            switch format {
-            case .svg: picture = try canvas.svg(standalone: false)
-            case .png:
-                picture = "<img alt=\"\(escapeXML(caption))\" width=\"\(canvas.width)\" height=\"\(canvas.height)\" "
-                    + "src=\"data:image/png;base64,\(try canvas.pngData().base64EncodedString())\">"
-            }
-            return "<figure>\(picture)" + (caption.isEmpty ? "" : "<figcaption>\(escapeXML(caption))</figcaption>") + "</figure>"
+            return try figureHTML(canvas, caption: caption, format: format)
+        case let .figureRow(figures, format):
+            return "<div class=\"figure-row\">" + (try figures.map { try figureHTML($0.0, caption: $0.1, format: format) }.joined())
+                + "</div>"
         }
+    }
+
+    private func figureHTML(_ canvas: Canvas, caption: String, format: FigureFormat) throws -> String {
+        let picture: String
+        switch format {
+        case .svg: picture = try canvas.svg(standalone: false)
+        case .png:
+            picture = "<img alt=\"\(escapeXML(caption))\" width=\"\(canvas.width)\" height=\"\(canvas.height)\" "
+                + "src=\"data:image/png;base64,\(try canvas.pngData().base64EncodedString())\">"
+        }
+        return "<figure>\(picture)" + (caption.isEmpty ? "" : "<figcaption>\(escapeXML(caption))</figcaption>") + "</figure>"
     }
 }
 
@@ -196,6 +205,8 @@ pre { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 0.8em 1em; overfl
       font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg, figure img { max-width: 100%; height: auto; display: block; }
+.figure-row { display: flex; flex-wrap: wrap; gap: 0 1em; }
+.figure-row figure { flex: 1 1 520px; min-width: 0; }
 figcaption { color: #555; font-size: 0.95em; margin-top: 0.3em; }
 .summary { color: #555; }
 footer { margin-top: 3em; color: #888; font-size: 0.85em; }

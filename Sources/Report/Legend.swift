@@ -25,10 +25,7 @@ extension Canvas {
     public mutating func legend(_ entries: [LegendEntry], in axes: Axes, corner: LegendCorner = .topRight) {
         guard !entries.isEmpty else { return }
         let size = PlotStyle.legendFont, rowHeight = size + 7, symbolWidth = 22.0, pad = 8.0
-        let textWidth = entries.map { BitmapFont.width(of: $0.label, fontSize: size) }.max() ?? 0
-        let boxWidth = pad * 2 + symbolWidth + 6 + textWidth, boxHeight = pad * 2 + rowHeight * Double(entries.count) - 5
-        let x = corner == .topLeft || corner == .bottomLeft ? axes.left + 8 : axes.right - 8 - boxWidth
-        let y = corner == .topLeft || corner == .topRight ? axes.top + 8 : axes.bottom - 8 - boxHeight
+        let (x, y, boxWidth, boxHeight) = legendBox(entries, in: axes, corner: corner)
         rectangle(x: x, y: y, width: boxWidth, height: boxHeight, fill: RGBColor.white.withAlpha(0.88),
                   stroke: Stroke(RGBColor.grey, width: 0.8))
         for (i, entry) in entries.enumerated() {
@@ -46,4 +43,27 @@ extension Canvas {
             text(entry.label, at: Point(sx + symbolWidth + 6, cy + size * 0.35), size: size)
         }
     }
+}
+
+/// Where `Canvas.legend` puts its box: (x, y, width, height) in pixels.
+func legendBox(_ entries: [LegendEntry], in axes: Axes, corner: LegendCorner) -> (Double, Double, Double, Double) {
+    let size = PlotStyle.legendFont, rowHeight = size + 7, symbolWidth = 22.0, pad = 8.0
+    let textWidth = entries.map { BitmapFont.width(of: $0.label, fontSize: size) }.max() ?? 0
+    let boxWidth = pad * 2 + symbolWidth + 6 + textWidth, boxHeight = pad * 2 + rowHeight * Double(entries.count) - 5
+    let x = corner == .topLeft || corner == .bottomLeft ? axes.left + 8 : axes.right - 8 - boxWidth
+    let y = corner == .topLeft || corner == .topRight ? axes.top + 8 : axes.bottom - 8 - boxHeight
+    return (x, y, boxWidth, boxHeight)
+}
+
+/// The corner whose legend box would hide the fewest of `points` (pixels); ties go to the earlier of `preference`.
+public func leastCrowdedLegendCorner(_ entries: [LegendEntry], in axes: Axes, points: [Point],
+                                     preference: [LegendCorner] = [.bottomLeft, .topRight, .bottomRight, .topLeft]) -> LegendCorner {
+    preference.min { legendHides(points, entries, in: axes, corner: $0) < legendHides(points, entries, in: axes, corner: $1) }
+        ?? .bottomLeft
+}
+
+/// How many of `points` (pixels) a legend box at `corner` would cover, with a margin of a marker's half-width.
+public func legendHides(_ points: [Point], _ entries: [LegendEntry], in axes: Axes, corner: LegendCorner) -> Int {
+    let (x, y, w, h) = legendBox(entries, in: axes, corner: corner)
+    return points.filter { $0.x >= x - 4 && $0.x <= x + w + 4 && $0.y >= y - 4 && $0.y <= y + h + 4 }.count
 }

@@ -28,7 +28,8 @@ public func pairPlot(_ variables: [PairVariable], classes: [Int]? = nil, classNa
     let height = Int(margin.top + Double(n) * (cell + margin.gap) + margin.bottom)
     var canvas = Canvas(width: width, height: height)
     canvas.text(title, at: Point(Double(width) / 2, 28), size: PlotStyle.titleFont + 2, anchor: .middle, bold: true)
-    let ranges = variables.map { paddedRange($0.values) }
+    // Far outliers (failed photometry) would squeeze the rest into a corner: they fall outside the panels.
+    let ranges = variables.map { robustRange($0.values) }
     let groups = classes.map { labels in Dictionary(grouping: labels.indices, by: { labels[$0] }) } ?? [0: Array(0..<count)]
     // Larger groups first so the rarer class stays visible.
     let groupOrder = groups.keys.sorted { groups[$0]!.count > groups[$1]!.count }
@@ -49,7 +50,7 @@ public func pairPlot(_ variables: [PairVariable], classes: [Int]? = nil, classNa
                 var histograms: [Int: [Double]] = [:]
                 for g in groupOrder {
                     var h = Array(repeating: 0.0, count: bins)
-                    for i in groups[g]! where variables[col].values[i].isFinite {
+                    for i in groups[g]! where ranges[col].contains(variables[col].values[i]) {
                         h[min(bins - 1, max(0, Int((variables[col].values[i] - lo) / span * Double(bins))))] += 1
                     }
                     let total = h.reduce(0, +)

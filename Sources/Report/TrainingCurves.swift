@@ -32,8 +32,19 @@ public func trainingCurves(_ history: [EpochRecord], title: String = "Training")
         ("Accuracy", "accuracy (fraction)", { $0.trainingAccuracy }, { $0.validationAccuracy }),
     ]
     for (i, panel) in panels.enumerated() {
-        let train = history.map(panel.2), validation = history.map { panel.3($0) ?? .nan }
+        var train = history.map(panel.2), validation = history.map { panel.3($0) ?? .nan }
         var yRange = paddedRange(train + validation)
+        // A loss that spikes (a diverging first epoch) would flatten every other epoch: cap the axis and mark the
+        // values above it at the top edge with their value.
+        var offScale: [(epoch: Double, value: Double)] = []
+        if i == 0, let cap = lossAxisCap(train + validation) {
+            let kept = (train + validation).filter { $0.isFinite && $0 <= cap }
+            yRange = paddedRange(kept)
+            for (e, v) in zip(epochs, validation) where v > yRange.upperBound { offScale.append((e, v)) }
+            for (e, v) in zip(epochs, train) where v > yRange.upperBound { offScale.append((e, v)) }
+            train = train.map { min($0, yRange.upperBound) }
+            validation = validation.map { $0.isFinite ? min($0, yRange.upperBound) : $0 }
+        }
         if i == 0 { yRange = min(0, yRange.lowerBound)...yRange.upperBound }
         let axes = Axes(left: 90 + Double(i) * 510, top: 64, width: 420, height: 300,
                         xRange: paddedRange(epochs, padding: 0.02), yRange: yRange)
@@ -49,10 +60,25 @@ public func trainingCurves(_ history: [EpochRecord], title: String = "Training")
             for p in axes.dataPoints(epochs, train) { canvas.marker(.circle, at: p, size: 5, fill: Palette.blue) }
             for p in axes.dataPoints(epochs, validation) { canvas.marker(.square, at: p, size: 5, fill: Palette.vermillion) }
         }
+        for (k, point) in offScale.enumerated() {
+            let p = axes.point(point.epoch, yRange.upperBound)
+            canvas.marker(.triangle, at: Point(p.x, p.y + 6), size: 9, fill: .darkGrey)
+            canvas.text(String(format: "%.3g off scale", point.value), at: Point(p.x + 8, p.y + 14 + 13 * Double(k)),
+                        size: PlotStyle.tickFont, color: .darkGrey)
+        }
         var entries = [LegendEntry("training", .line(trainStroke))]
         if validation.contains(where: \.isFinite) { entries.append(LegendEntry("validation", .line(validationStroke))) }
         if let best { entries.append(LegendEntry("lowest validation loss (epoch \(best.epoch))", .line(Stroke(.grey, dash: [4, 4])))) }
         canvas.legend(entries, in: axes, corner: i == 0 ? .topRight : .bottomRight)
     }
     return canvas
+}
+
+/// The top of the loss axis when some losses are far above the rest (more than three times the upper quartile),
+/// else nil.
+func lossAxisCap(_ values: [Double]) -> Double? {
+    let finite = values.filter(\.isFinite).sorted()
+    guard finite.count >= 4 else { return nil }
+    let cap = 3 * finite[(finite.count * 3) / 4]
+    return cap > 0 && finite.last! > cap ? cap : nil
 }

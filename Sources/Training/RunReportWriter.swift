@@ -1,0 +1,147 @@
+// `perseus report`'s work: load a run's best model, judge it on a prepared dataset's split, and write the HTML
+// report (and its figures as SVG and PNG) from what was measured. The assembly itself lives in `Report`.
+import Dataset
+import Evaluation
+import Foundation
+import Report
+import Yams
+
+/// What to report on and where to write it.
+public struct RunReportRequest: Sendable {
+    public var run: URL
+    public var data: URL
+    /// test, holdout, validation, train, or all (every split but train).
+    public var split: String
+    /// Average the membership probability over the study's 16 rotations.
+    public var tta: Bool
+    /// Use the last checkpoint instead of the best.
+    public var last: Bool
+    public var threshold: Double
+    /// The HTML file; `RUN/report.html` when nil.
+    public var output: URL?
+    /// Replace an existing file at `output` (the default `RUN/report.html` is always replaced).
+    public var force: Bool
+
+    public init(run: URL, data: URL, split: String = "test", tta: Bool = false, last: Bool = false, threshold: Double = 0.5,
+                output: URL? = nil, force: Bool = false) {
+        self.run = run
+        self.data = data
+        self.split = split
+        self.tta = tta
+        self.last = last
+        self.threshold = threshold
+        self.output = output
+        self.force = force
+    }
+
+    public var defaultOutput: URL { run.appendingPathComponent("report.html") }
+    /// `RUN/figures` for the default report; beside any other report, `NAME-figures` (so a second report of the
+    /// same run, on another split, does not replace the first one's figures).
+    public var figuresFolder: URL {
+        guard let output, output.standardizedFileURL != defaultOutput.standardizedFileURL else {
+            return run.appendingPathComponent("figures")
+        }
+        return output.deletingLastPathComponent().appendingPathComponent(output.deletingPathExtension().lastPathComponent + "-figures")
+    }
+}
+
+/// What `writeRunReport` wrote and measured.
+public struct RunReportResult: Sendable {
+    public var report: URL
+    public var figures: [URL]
+    public var evaluation: RunEvaluation
+    public var input: RunReportInput
+}
+
+extension PreparedDataset {
+    /// The objects a run is judged on: one split by name, or `all` (every split but train).
+    public func objects(judgedOn split: String) throws -> [PreparedObject] {
+        if split == "all" { return objects.filter { $0.split != .train } }
+        guard let name = SplitName(rawValue: split) else {
+            throw ConfigurationError(message: "unknown split '\(split)'; choose test, holdout, validation, train or all")
+        }
+        return objects(in: name)
+    }
+}
+
+/// Judges the run on the request's split and writes the report and its figures.
+public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResult {
+    let output = request.output ?? request.defaultOutput
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory) {
+        if isDirectory.boolValue {
+            throw ConfigurationError(message: "\(output.path) is a folder; give --out a file name such as report.html")
+        }
+        if output.standardizedFileURL != request.defaultOutput.standardizedFileURL && !request.force {
+            throw ConfigurationError(message: "\(output.path) already exists; use --force to replace it, or another --out")
+        }
+    }
+    let run = try RunFolder.open(request.run)
+    let dataset = try PreparedDataset.load(from: request.data)
+    let objects = try dataset.objects(judgedOn: request.split)
+    guard !objects.isEmpty else {
+        throw ConfigurationError(message: "\(request.data.path) has no \(request.split) objects to report on")
+    }
+    let trained = try TrainedModel.load(run: run, last: request.last)
+    let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+    let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
+                                  augmentations: request.tta ? AugmentationPlan.study().augmentations : [.identity])
+    let evaluation = try RunEvaluation(predictions: predictions, objects: objects, reference: dataset.objects,
+                                       threshold: request.threshold)
+
+    var notes: [String] = []
+    var history: [EpochRecord] = []
+    if FileManager.default.fileExists(atPath: run.metrics.path) {
+        history = try EpochMetrics.parse(csv: String(contentsOf: run.metrics, encoding: .utf8), source: run.metrics.path).map {
+            EpochRecord(epoch: $0.epoch, trainingLoss: $0.trainLoss, trainingAccuracy: $0.trainAccuracy,
+                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
+        }
+    } else {
+        notes.append("The run has no metrics.csv, so there are no training curves.")
+    }
+    let configuration = try configurationPairs(run.configuration)
+    let splits = request.split != "all" ? "\(objects.count) \(request.split)"
+        : "\(objects.count): " + Dictionary(grouping: objects, by: \.split).sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+    let about: [(String, String)] = [
+        ("run", run.url.path),
+        ("dataset", request.data.path),
+        ("objects", splits),
+        ("model", "\(trained.configuration.model), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
+        ("checkpoint", trained.checkpoint.lastPathComponent),
+        ("test-time augmentation", request.tta ? "membership probability averaged over the study's 16 rotations" : "none"),
+        ("written", ISO8601DateFormatter().string(from: Date())),
+    ]
+    let input = RunReportInput(
+        title: "Perseus run report: \(run.url.deletingLastPathComponent().lastPathComponent)/\(run.url.lastPathComponent)", about: about, configuration: configuration, history: history,
+        objects: objects.indices.map { i in
+            let o = objects[i]
+            return ReportedObject(id: o.id, magnitude: o.magnitude, uMinusG: o.uMinusG, gMinusR: o.gMinusR, rMinusI: o.rMinusI,
+                                  gMinusZ: o.gMinusZ, objectClass: o.objectClass, truth: predictions.labels[i],
+                                  memberProbability: predictions.memberProbability[i], image: o.image)
+        },
+        threshold: request.threshold, loss: predictions.loss, classNames: RunEvaluation.classNames,
+        sequence: evaluation.sequence, regions: evaluation.regions, notes: notes)
+    let report = try RunReport(input)
+    let figures = try report.write(report: output, figuresFolder: request.figuresFolder)
+    return RunReportResult(report: output, figures: figures, evaluation: evaluation, input: input)
+}
+
+/// The run's config.yaml as name/value pairs in file order (lists written as "[a, b]").
+func configurationPairs(_ url: URL) throws -> [(String, String)] {
+    let text = try String(contentsOf: url, encoding: .utf8)
+    guard let node = try Yams.compose(yaml: text), let mapping = node.mapping else {
+        throw ConfigurationError(message: "\(url.path): not a YAML mapping")
+    }
+    func render(_ node: Node) -> String {
+        if let scalar = node.scalar {
+            // Single-precision settings are written at double precision (5.00000007450581e-2): show them as set.
+            if scalar.string.lowercased().contains("e"), let value = Float(scalar.string) { return "\(value)" }
+            return scalar.string
+        }
+        if let sequence = node.sequence { return "[" + sequence.map(render).joined(separator: ", ") + "]" }
+        if let mapping = node.mapping { return "{" + mapping.map { "\(render($0.key)): \(render($0.value))" }.joined(separator: ", ") + "}" }
+        return ""
+    }
+    return mapping.map { (render($0.key), render($0.value)) }
+}
