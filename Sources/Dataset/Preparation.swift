@@ -83,8 +83,11 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
         let matched = Set(crossMatch(other.objects.map { SkyPosition(ra: $0.ra, dec: $0.dec) },
                                      catalog.objects.map { SkyPosition(ra: $0.ra, dec: $0.dec) },
                                      radiusArcsec: options.matchRadiusArcsec).matches.map(\.source))
+        // One object per id: SDSS lists an object once per spectrum.
+        var seen = Set<String>()
         spectra = Catalog(source: other.source, columns: other.columns,
-                          objects: other.objects.enumerated().filter { !matched.contains($0.offset) }.map(\.element))
+                          objects: other.objects.enumerated()
+                            .filter { !matched.contains($0.offset) && seen.insert($0.element.id).inserted }.map(\.element))
         notes.append("spectra \(url.lastPathComponent): \(report.matched) matched to catalogue objects, \(spectra!.objects.count) added as objects of their own")
     }
 

@@ -97,7 +97,9 @@ public final class Trainer {
             let items = epochItems(epoch)
             let samples = training
             let loader = BatchPrefetcher(labels: items.map { samples.labels[$0.object] }, batchSize: config.batchSize,
-                                         seed: config.seed &+ UInt64(epoch) &* 7919) { i in
+                                         seed: config.seed &+ UInt64(epoch) &* 7919,
+                                         // Batch norm cannot train on a batch of one: leave such a remainder out.
+                                         dropLast: items.count % config.batchSize == 1) { i in
                 try samples.load(items[i].object, items[i].augmentation)
             }
             let bar = showProgressBar ? ProgressBar(total: items.count, label: "epoch \(epoch)/\(config.epochs)") : nil
