@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +39,9 @@ let package = Package(
             "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
+        .target(name: "Scale", dependencies: ["Training", "Dataset", "Astro", "Imaging"]),
+
         // Judging and showing.
         .target(name: "Evaluation"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging"]),
@@ -46,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor"]),
+        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),
     ],

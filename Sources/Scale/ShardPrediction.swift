@@ -1,0 +1,99 @@
+import Dataset
+import Foundation
+import Imaging
+import Training
+
+/// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network over the flush's cutouts in
+/// batches (decoding the next batch while the network runs), appends one output row per input row, and records the
+/// progress. Memory holds one flush, whatever the input's length.
+public struct ShardPrediction {
+    public var trained: TrainedModel
+    public var augmentations: [Augmentation] = [.identity]
+    public var batchSize = 64
+    public var flushRows = 1024
+    public var threshold = 0.5
+    /// Called after every flush with the progress so far.
+    public var report: ((ShardProgress) -> Void)?
+
+    public init(trained: TrainedModel) { self.trained = trained }
+
+    /// Runs `source` (which must start at `output.progress.nextRow`) to its end, appending to `output`.
+    @discardableResult
+    public func run(_ source: PredictionRowSource, into output: ShardOutput) throws -> ShardProgress {
+        guard !output.isFinished else { return output.progress }
+        precondition(batchSize > 0 && flushRows > 0, "ShardPrediction: batch and flush sizes must be positive")
+        var flush: [PredictionRow] = []
+        flush.reserveCapacity(flushRows)
+        while let row = try source.next() {
+            flush.append(row)
+            if flush.count == flushRows {
+                try write(flush, to: output)
+                flush.removeAll(keepingCapacity: true)
+            }
+        }
+        if !flush.isEmpty { try write(flush, to: output) }
+        try output.finish(inputRows: source.rowsRead)
+        report?(output.progress)
+        return output.progress
+    }
+
+    private func write(_ rows: [PredictionRow], to output: ShardOutput) throws {
+        let wanted = rows.indices.filter { rows[$0].problem == nil }
+        let objects = wanted.map {
+            PreparedObject(id: rows[$0].id, source: "catalog", ra: rows[$0].ra ?? .nan, dec: rows[$0].dec ?? .nan,
+                           label: 0, split: .holdout, image: rows[$0].image!)
+        }
+        let size = trained.preprocessing.inputSize
+        let grey = trained.preprocessing.grey
+        let base = SampleSet(objects: objects, inputSize: size, grey: grey)
+        // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
+        let failures = FailureLog()
+        let guarded = SampleSet(ids: base.ids, labels: base.labels) { i, augmentation in
+            do { return try base.load(i, augmentation) } catch {
+                failures.record(i, "\(error)")
+                return Image(width: size, height: size, channels: grey ? 1 : 3)
+            }
+        }
+        // Position in the flush -> (probability, spread), for the rows the network saw.
+        var probability: [Int: (Double, Double)] = [:]
+        if !objects.isEmpty {
+            let predictions = try predict(trained.model, on: guarded, preprocessing: trained.preprocessing,
+                                          augmentations: augmentations, batchSize: batchSize)
+            for (k, i) in wanted.enumerated() { probability[i] = (predictions.memberProbability[k], predictions.spread[k]) }
+        }
+        var problems: [Int: RowProblem] = [:]
+        for (k, message) in failures.all { problems[wanted[k]] = .unreadableImage(message) }
+        var text = ""
+        var predicted = 0
+        for (i, row) in rows.enumerated() {
+            text += "\(row.row),\(csvField(row.id)),\(row.ra.map { "\($0)" } ?? ""),\(row.dec.map { "\($0)" } ?? ""),"
+            if let problem = row.problem ?? problems[i] {
+                text += ",,,\(problem.status),\(csvField(problem.message))\n"
+            } else {
+                let (p, spread) = probability[i]!
+                predicted += 1
+                text += "\(String(format: "%.6f", p)),\(String(format: "%.6f", spread)),\(p >= threshold ? 1 : 0),ok,\n"
+            }
+        }
+        try output.append(text, rows: rows.count, predicted: predicted, nextRow: rows.last!.row + 1)
+        report?(output.progress)
+    }
+}
+
+/// Items whose image failed to load, from the prefetcher's thread.
+private final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [Int: String] = [:]
+
+    func record(_ item: Int, _ message: String) {
+        lock.lock()
+        failures[item] = message
+        lock.unlock()
+    }
+
+    var all: [Int: String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures
+    }
+}
