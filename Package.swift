@@ -40,7 +40,7 @@ let package = Package(
         ]),
 
         // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
-        .target(name: "Scale", dependencies: ["Training", "Dataset", "Astro", "Imaging"]),
+        .target(name: "Scale", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Astro", "Imaging"]),
 
         // Judging and showing.
         .target(name: "Evaluation"),

@@ -81,6 +81,28 @@ public final class CatalogRowStream {
         }
     }
 
+    /// Passes over the next data row without splitting it into cells (a shard's rows of other shards): much
+    /// faster than `next()`, and numbering rows the same way. False at the end of the file.
+    public func skip() throws -> Bool {
+        switch format {
+        case .csv:
+            while let record = try bytes.skipCSVRecord() {
+                line += record.lines
+                if record.blank { continue }
+                rowsRead += 1
+                return true
+            }
+        case .pcc:
+            while let first = try bytes.skipLine() {
+                line += 1
+                guard let first, first != UInt8(ascii: "#") else { continue }
+                rowsRead += 1
+                return true
+            }
+        }
+        return false
+    }
+
     private func nextCSV() throws -> StreamedRow? {
         while let record = try Self.csvRecord(bytes, line: &line, source: source) {
             if record.fields.count == 1 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }

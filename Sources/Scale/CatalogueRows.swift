@@ -53,8 +53,14 @@ public final class CatalogueRows: PredictionRowSource {
         ready.removeAll(keepingCapacity: true)
         readyPosition = 0
         var rows: [StreamedRow] = []
-        while rows.count < chunk, let row = try stream.next() {
-            if row.index >= nextRow && shard.owns(row: row.index) { rows.append(row) }
+        while rows.count < chunk {
+            let index = stream.rowsRead
+            if index < nextRow || !shard.owns(row: index) {
+                guard try stream.skip() else { break }
+            } else {
+                guard let row = try stream.next() else { break }
+                rows.append(row)
+            }
         }
         guard !rows.isEmpty else { return }
         nextRow = rows.last!.index + 1

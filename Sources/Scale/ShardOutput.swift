@@ -114,7 +114,7 @@ public final class ShardOutput {
 
     static func record(_ progress: ShardProgress, at url: URL) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try writeAtomically(encoder.encode(progress) + Data("\n".utf8), to: url)
     }
 

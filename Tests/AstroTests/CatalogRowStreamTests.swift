@@ -39,6 +39,38 @@ import Testing
         if case .failure(let error) = typed[5] { #expect(error.column == "dec") } else { Issue.record("row F should fail on its dec") }
     }
 
+    /// `skip()` numbers rows exactly as `next()` does, so a shard that skips other shards' rows reads its own
+    /// rows unchanged, whatever the block boundaries (quotes, doubled quotes, CR LF and blank lines across them).
+    @Test(arguments: [1, 2, 5, 65536])
+    func skippingNumbersRowsAsReading(blockSize: Int) throws {
+        let text = Self.csv + "\n\"  \"\n6,G,16,26,15,\"a \"\"q\"\" b\"\r\n\r\n7,H,17,27,14,\"x\r\ny\"\r\n"
+        let url = try temporaryFile("skip.csv", text)
+        let (_, all) = try Self.streamed(url, blockSize: blockSize)
+        #expect(all.count == 8)
+        for stride in 1...3 {
+            for offset in 0..<stride {
+                let stream = try CatalogRowStream(url: url, blockSize: blockSize)
+                var kept: [StreamedRow] = []
+                while true {
+                    if stream.rowsRead % stride == offset {
+                        guard let row = try stream.next() else { break }
+                        kept.append(row)
+                    } else if try !stream.skip() { break }
+                }
+                let expected = all.filter { $0.index % stride == offset }
+                #expect(kept.map(\.index) == expected.map(\.index))
+                #expect(kept.map(\.line) == expected.map(\.line))
+                #expect(kept.map(\.cells) == expected.map(\.cells))
+                #expect(stream.rowsRead == all.count)
+            }
+        }
+        let pcc = try temporaryFile("skip.txt", "# c\n  a  b\n\n \t\r\n  # not a row\nc  d\r\n")
+        let stream = try CatalogRowStream(url: pcc, blockSize: blockSize)
+        var skipped = 0
+        while try stream.skip() { skipped += 1 }
+        #expect(skipped == 2)
+    }
+
     @Test func pccMatchesWholeFileReader() throws {
         let fields21 = ["PCC-0001", "1", "49.9", "41.5", "18.2"] + (6...19).map { "\($0)" } + ["dE", "http://x/1"]
         let fields22 = ["PCC-0002", "2", "50.0", "41.6", "N/A"] + (6...19).map { "\($0)" } + ["dE, N", "yes", "http://x/2"]

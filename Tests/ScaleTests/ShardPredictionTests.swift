@@ -3,10 +3,10 @@ import Testing
 import Training
 @testable import Scale
 
-/// Sharding, resuming and merging in this process, on a 2,000-row catalogue (the 4-process run is in
+/// Sharding, resuming and merging in this process, on a 1,200-row catalogue (the 4-process run is in
 /// `ShardProcessTests`).
 @Suite(.serialized) struct ShardPredictionTests {
-    static let rows = 2000
+    static let rows = 1200
 
     @Test func shardsMergeToTheUnshardedTable() throws {
         let f = try fixture()
@@ -63,7 +63,7 @@ import Training
         try handle.write(contentsOf: Data("999,half a li".utf8))
         try handle.close()
         // A second kill, then a run to the end.
-        #expect(throws: Interrupted.Killed.self) { try f.predictShard(shard, catalog: catalog, out: killed, force: false, stopAfter: 200) }
+        #expect(throws: Interrupted.Killed.self) { try f.predictShard(shard, catalog: catalog, out: killed, force: false, stopAfter: 140) }
         progress = try f.predictShard(shard, catalog: catalog, out: killed, force: false)
         #expect(progress.finished)
         #expect(try Data(contentsOf: killed) == Data(contentsOf: clean))

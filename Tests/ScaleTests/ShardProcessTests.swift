@@ -16,7 +16,7 @@ let perseusBinary: URL? = {
 /// `perseus predict` and `perseus merge` as separate processes, as a cluster runs them.
 @Suite(.serialized, .enabled(if: perseusBinary != nil, "needs the built perseus binary next to the tests (swift build) or PERSEUS_BIN"))
 struct ShardProcessTests {
-    static let rows = 20_000
+    static let rows = 4_000
 
     func start(_ arguments: [String]) throws -> (Process, Pipe) {
         let process = Process()
@@ -43,7 +43,7 @@ struct ShardProcessTests {
 
     func predictArguments(_ f: Fixture, _ catalog: URL, _ out: URL, shard: String) -> [String] {
         ["predict", "--run", f.run.path, "--catalog", catalog.path, "--images", f.folder.path, "--image-column", "file",
-         "--out", out.path, "--shard", shard, "--batch", "64", "--flush", "512", "--threads", "1", "--quiet"]
+         "--out", out.path, "--shard", shard, "--batch", "64", "--flush", "256", "--threads", "1", "--quiet"]
     }
 
     @Test func fourProcessesOneKilledMergeToOneRun() throws {
