@@ -39,7 +39,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Images per network batch.")
     var batch = 64
 
-    @Option(help: "Rows per flush: results reach the output and the progress record this many rows at a time.")
+    @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.")
     var flush = 1024
 
     @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).")
