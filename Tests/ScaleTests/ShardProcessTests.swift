@@ -96,7 +96,8 @@ struct ShardProcessTests {
             let out = f.folder.appendingPathComponent("memory-\(rows)-out.csv")
             let said = try finish(start(predictArguments(f, catalog, out, shard: "1/100") + ["--force"]))
             let line = try #require(said.split(separator: "\n").first { $0.hasPrefix("peak resident memory:") })
-            peaks[rows] = try #require(Double(line.split(separator: " ")[3]))
+            let megabytes: Double? = Double(String(line.split(separator: " ")[3]))
+            peaks[rows] = try #require(megabytes)
             #expect(said.contains("shard 1/100: \(rows / 100) rows of \(rows)"))
         }
         print("peak resident memory of shard 1/100: 10^4 rows \(peaks[10_000]!) MB, 10^5 rows \(peaks[100_000]!) MB")
