@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +42,9 @@ let package = Package(
             "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", "Files", .product(name: "Yams", package: "Yams"),
         ]),
 
+        // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
+        .target(name: "Scale", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Astro", "Imaging", "Files"]),
+
         // Judging and showing.
         .target(name: "Evaluation"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging", "Files"]),
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report", "Files",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -67,8 +70,10 @@ let package = Package(
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor", "Imaging", "Files"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
+
+        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging", "Files"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset", "Files"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,6 @@ struct Perseus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perseus",
         abstract: "Teach convolutional networks to find galaxy-cluster members in survey images.",
-        subcommands: [Demo.self, Prepare.self, Train.self, Evaluate.self, Predict.self, ReportCommand.self, Study.self, Fetch.self,
-                      Inspect.self, ModelCommand.self])
+        subcommands: [Demo.self, Prepare.self, Train.self, Evaluate.self, Predict.self, Merge.self, ReportCommand.self,
+                      Study.self, Fetch.self, Inspect.self, ModelCommand.self])
 }

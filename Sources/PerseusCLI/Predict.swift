@@ -1,28 +1,49 @@
 import ArgumentParser
-import Astro
 import Dataset
-import Files
 import Foundation
-import Imaging
+import Scale
+import Tensor
 import Training
 
-/// `perseus predict`: membership probabilities for a folder of cutouts.
+/// `perseus predict`: membership probabilities for the rows of a catalogue (or the images of a folder), streamed
+/// in flushes with a progress record, optionally as one shard of N.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Predict cluster membership for every cutout in a folder (optionally joined to a catalogue).",
-        discussion: "Writes one row per object: id, ra, dec (when the catalogue gives them), membership probability, its spread over augmentations, and the label.")
+        abstract: "Predict cluster membership for every row of a catalogue (or every cutout in a folder), optionally as one shard of N.",
+        discussion: """
+            Writes one row per input row, in input order: row (0-based data-row index), id, ra, dec, member_probability, \
+            its spread over augmentations, label, status (ok, no_image, unreadable_image, bad_row) and the problem. \
+            The catalogue is read as a stream and results are appended as they are made, with FILE.progress recording \
+            what is done after every flush: running the same command again resumes a killed run without duplicates or \
+            gaps. --shard I/N (1-based) takes the rows whose index r has r % N == I-1; join the N outputs with `perseus merge`.
+            """)
 
     @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
     var runFolder: String
 
-    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids.")
+    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).")
     var images: String
 
-    @Option(help: "Catalogue whose objects to predict (ids name the cutouts); without it every image in --images.")
+    @Option(help: "Catalogue (CSV or PCC text) whose rows to predict; without it every image in --images, by sorted name.")
     var catalog: String?
 
-    @Option(help: "Output CSV file.")
+    @Option(help: "Catalogue column holding each row's cutout file, relative to --images (default: <id>.<ext>).")
+    var imageColumn: String?
+
+    @Option(help: "Output CSV file (its progress record is FILE.progress).")
     var out: String
+
+    @Option(help: "Predict only shard I of N (1-based): the rows whose 0-based index r has r % N == I-1.")
+    var shard: String = "1/1"
+
+    @Option(help: "Images per network batch.")
+    var batch = 64
+
+    @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.")
+    var flush = 1024
+
+    @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).")
+    var threads: Int?
 
     @Flag(help: "Average over the study's 16 rotations (test-time augmentation).")
     var tta = false
@@ -30,47 +51,68 @@ struct Predict: ParsableCommand {
     @Option(help: "Membership probability at or above which an object is called a member.")
     var threshold: Double = 0.5
 
-    @Flag(help: "Replace an existing output file.")
+    @Flag(help: "Start afresh, replacing an existing output and its progress record.")
     var force = false
 
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard batch > 0, flush > 0 else { throw ValidationError("--batch and --flush must be positive") }
+        _ = try parsedShard()
+    }
+
+    private func parsedShard() throws -> Shard {
+        do { return try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+    }
+
     func run() throws {
+        let shard = try parsedShard()
+        if let threads { Parallel.setThreadCount(threads) }
         let output = URL(fileURLWithPath: out)
-        if FileManager.default.fileExists(atPath: output.path), !force {
-            throw ValidationError("\(out) exists; use --force to replace it or choose another --out")
+        let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
+        let written = try ShardOutput(output, shard: shard, input: input, force: force)
+        if written.isFinished {
+            print("shard \(shard): \(out) is already finished (\(written.progress.rows) rows); nothing to do")
+            return
         }
+        let resumedAt = written.progress.nextRow
+        if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
         let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)))
         let folder = URL(fileURLWithPath: images)
-        let index = try ImageFolderIndex(folder: folder)
-        var objects: [PreparedObject] = []
-        var missing: [String] = []
+        let source: PredictionRowSource
         if let catalog {
-            for o in try Catalog.read(URL(fileURLWithPath: catalog)).objects {
-                guard let url = index.url(for: o) else { missing.append(o.id); continue }
-                objects.append(PreparedObject(id: o.id, source: "catalog", ra: o.ra, dec: o.dec, magnitude: o.magnitude,
-                                              label: 0, split: .holdout, image: url))
-            }
+            source = try CatalogueRows(catalog: URL(fileURLWithPath: catalog), images: folder, imageColumn: imageColumn,
+                                       shard: shard, firstRow: resumedAt)
         } else {
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            for name in names where !name.hasPrefix(".") {
-                let url = folder.appendingPathComponent(name)
-                guard (try? Data(contentsOf: url, options: .mappedIfSafe)).flatMap({ ImageFormat.sniff($0.prefix(16)) }) != nil else { continue }
-                objects.append(PreparedObject(id: url.deletingPathExtension().lastPathComponent, source: "images",
-                                              ra: .nan, dec: .nan, label: 0, split: .holdout, image: url))
+            if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
+            source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
+        }
+        var prediction = ShardPrediction(trained: trained)
+        prediction.augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
+        prediction.batchSize = batch
+        prediction.flushRows = flush
+        prediction.threshold = threshold
+        let started = Date()
+        let rowsBefore = written.progress.rows
+        var lastReport = started
+        if !quiet {
+            prediction.report = { progress in
+                let now = Date()
+                guard now.timeIntervalSince(lastReport) >= 10 || progress.finished else { return }
+                lastReport = now
+                let rate = Double(progress.rows - rowsBefore) / max(now.timeIntervalSince(started), 1e-9)
+                FileHandle.standardError.write(Data(
+                    "shard \(shard): \(progress.rows) rows written (\(progress.predicted) predicted), next row \(progress.nextRow), \(String(format: "%.0f", rate)) rows/s\n".utf8))
             }
         }
-        guard !objects.isEmpty else { throw ValidationError("no images to predict in \(images)") }
-        let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
-        let bar = ProgressBar(total: objects.count * (tta ? 16 : 1), label: "predict")
-        let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                                      augmentations: tta ? AugmentationPlan.study().augmentations : [.identity], progress: bar)
-        bar.finish()
-        var text = predictionsCSV(predictions, objects: objects, threshold: threshold)
-        if catalog == nil { text = text.replacingOccurrences(of: ",nan,nan,", with: ",,,") }
-        try AtomicFile.write(Data(text.utf8), to: output)
-        let members = predictions.predictedLabels(threshold: threshold).filter { $0 == 1 }.count
-        print("\(objects.count) objects: \(members) predicted members; wrote \(out)")
-        if !missing.isEmpty {
-            print("\(missing.count) catalogue rows have no image: \(missing.prefix(10).joined(separator: ", "))\(missing.count > 10 ? ", ..." : "")")
+        let done = try prediction.run(source, into: written)
+        let seconds = Date().timeIntervalSince(started)
+        let rate = Double(done.rows - rowsBefore) / max(seconds, 1e-9)
+        print("shard \(shard): \(done.rows) rows of \(done.inputRows ?? 0) in the input: \(done.predicted) predicted, \(done.rows - done.predicted) without a prediction (see the status column); wrote \(out)")
+        print(String(format: "this run: %d rows in %.1f s (%.1f rows/s)", done.rows - rowsBefore, seconds, rate))
+        if let peak = peakResidentBytes() {
+            print(String(format: "peak resident memory: %.1f MB", Double(peak) / 1_048_576))
         }
     }
 }

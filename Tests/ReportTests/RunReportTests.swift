@@ -1,3 +1,4 @@
+import Files
 // The run report: assembled from fixed data it holds every section and figure and says what is missing; from a tiny
 // synthetic run trained here, `writeRunReport` (what `perseus report` calls) writes the HTML and the figure files.
 import Dataset
@@ -123,7 +124,7 @@ import Testing
         configuration.batchSize = preparation.dataset.objects(in: .train).count
         configuration.warmupEpochs = 0  // a warm-up as long as the whole run is refused
         let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try writeAtomically(Data(configuration.yaml().utf8), to: run.configuration)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
         func samples(_ split: SplitName) -> SampleSet {
             SampleSet(objects: preparation.dataset.objects(in: split), inputSize: 32, grey: false)
         }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// One row of the input as the predictor sees it: where it is, what it is called, and its cutout, or why it cannot
+/// be predicted.
+public struct PredictionRow: Sendable, Equatable {
+    public var row: Int
+    public var id: String
+    public var ra: Double?
+    public var dec: Double?
+    public var image: URL?
+    /// Set when the row is recorded without a prediction.
+    public var problem: RowProblem?
+
+    public init(row: Int, id: String, ra: Double? = nil, dec: Double? = nil, image: URL?, problem: RowProblem? = nil) {
+        self.row = row
+        self.id = id
+        self.ra = ra
+        self.dec = dec
+        self.image = image
+        self.problem = problem
+    }
+}
+
+/// Why a row has no prediction; the output's `status` column.
+public enum RowProblem: Sendable, Equatable {
+    /// No cutout file for the row.
+    case noImage(String)
+    /// The cutout exists but does not decode.
+    case unreadableImage(String)
+    /// The catalogue row itself cannot be used (wrong field count, no position, ...).
+    case badRow(String)
+
+    public var status: String {
+        switch self {
+        case .noImage: return "no_image"
+        case .unreadableImage: return "unreadable_image"
+        case .badRow: return "bad_row"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .noImage(let m), .unreadableImage(let m), .badRow(let m): return m
+        }
+    }
+}
+
+/// Rows of one shard, in row order, from wherever they come (a catalogue streamed from disk, a folder).
+public protocol PredictionRowSource: AnyObject {
+    /// The next row of the shard; nil after the last.
+    func next() throws -> PredictionRow?
+    /// Data rows of the whole input passed so far (all shards'): the input's length once `next()` returned nil.
+    var rowsRead: Int { get }
+}

@@ -1,0 +1,145 @@
+import Files
+import Foundation
+import Training
+
+/// What a shard's output holds, written next to it (`FILE.csv.progress`, JSON) atomically after every flushed
+/// batch: the output's first `bytes` bytes hold exactly the shard's rows before `nextRow`. A resumed run cuts the
+/// output back to `bytes` and goes on from `nextRow`, so a kill at any moment loses at most one batch and never
+/// duplicates a row.
+public struct ShardProgress: Codable, Equatable, Sendable {
+    /// `I/N`.
+    public var shard: String
+    /// The input (catalogue or folder), as given; a resume must name the same one.
+    public var input: String
+    public var nextRow: Int
+    public var bytes: Int
+    /// Rows written (this shard's), with and without a prediction.
+    public var rows: Int
+    public var predicted: Int
+    /// Set when the shard has written its last row.
+    public var finished: Bool
+    /// The input's data rows (every shard's), known once finished; `perseus merge` checks the shards agree on it.
+    public var inputRows: Int?
+}
+
+/// A shard's output CSV and its progress record.
+public final class ShardOutput {
+    public static let header = "row,id,ra,dec,member_probability,spread,label,status,problem\n"
+
+    public let url: URL
+    public private(set) var progress: ShardProgress
+    private let handle: FileHandle?
+
+    public static func progressURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".progress")
+    }
+
+    public var progressURL: URL { Self.progressURL(for: url) }
+
+    /// Opens the output of `shard` over `input`: a new file holding the header or, when a progress record is
+    /// present, the file cut back to what it records. `force` starts afresh.
+    public init(_ url: URL, shard: Shard, input: String, force: Bool) throws {
+        self.url = url
+        let fm = FileManager.default
+        let progressURL = Self.progressURL(for: url)
+        if force {
+            try? fm.removeItem(at: url)
+            try? fm.removeItem(at: progressURL)
+        }
+        if let data = fm.contents(atPath: progressURL.path) {
+            guard let recorded = try? JSONDecoder().decode(ShardProgress.self, from: data) else {
+                throw ShardError("\(progressURL.path) is not a progress record; remove it (and \(url.lastPathComponent)) or use --force")
+            }
+            guard recorded.shard == shard.description, recorded.input == input else {
+                throw ShardError("\(url.path) belongs to shard \(recorded.shard) of \(recorded.input), not \(shard) of \(input); choose another --out or use --force")
+            }
+            progress = recorded
+            if recorded.finished { handle = nil; return }
+            let size = (try? fm.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+            guard let size, size >= recorded.bytes else {
+                throw ShardError("\(url.path) is shorter than its progress record says (\(recorded.bytes) bytes); it cannot be resumed: use --force")
+            }
+            guard truncate(url.path, off_t(recorded.bytes)) == 0 else {
+                throw ShardError("cannot cut \(url.path) back to \(recorded.bytes) bytes: \(String(cString: strerror(errno)))")
+            }
+        } else {
+            if fm.fileExists(atPath: url.path) {
+                throw ShardError("\(url.path) exists without a progress record (\(progressURL.lastPathComponent)); use --force to replace it or choose another --out")
+            }
+            let header = Data(Self.header.utf8)
+            guard fm.createFile(atPath: url.path, contents: header) else {
+                throw ShardError("cannot create \(url.path)")
+            }
+            progress = ShardProgress(shard: shard.description, input: input, nextRow: 0, bytes: header.count, rows: 0,
+                                     predicted: 0, finished: false, inputRows: nil)
+            try Self.record(progress, at: progressURL)
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+            self.handle = handle
+        } catch {
+            throw ShardError("cannot open \(url.path) for appending: \(error.localizedDescription)")
+        }
+    }
+
+    deinit { try? handle?.close() }
+
+    public var isFinished: Bool { progress.finished }
+
+    /// Appends rows and records that everything before `nextRow` is done: the rows reach the disk before the
+    /// record that counts them.
+    public func append(_ text: String, rows: Int, predicted: Int, nextRow: Int) throws {
+        guard let handle else { throw ShardError("\(url.path) is finished; nothing more can be appended") }
+        let data = Data(text.utf8)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            throw ShardError("cannot append to \(url.path): \(error.localizedDescription)")
+        }
+        progress.bytes += data.count
+        progress.rows += rows
+        progress.predicted += predicted
+        progress.nextRow = nextRow
+        try Self.record(progress, at: progressURL)
+    }
+
+    /// Records that the shard has written its last row, and how many rows the input has.
+    public func finish(inputRows: Int) throws {
+        progress.finished = true
+        progress.inputRows = inputRows
+        progress.nextRow = max(progress.nextRow, inputRows)
+        try Self.record(progress, at: progressURL)
+    }
+
+    static func record(_ progress: ShardProgress, at url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(encoder.encode(progress) + Data("\n".utf8), to: url)
+    }
+
+    public static func readProgress(of url: URL) throws -> ShardProgress {
+        let progressURL = Self.progressURL(for: url)
+        guard let data = FileManager.default.contents(atPath: progressURL.path) else {
+            throw ShardError("\(url.path) has no progress record (\(progressURL.lastPathComponent)): not a shard output, or never started")
+        }
+        guard let progress = try? JSONDecoder().decode(ShardProgress.self, from: data) else {
+            throw ShardError("\(progressURL.path) is not a progress record")
+        }
+        return progress
+    }
+}
+
+/// A CSV field: quoted when it holds a comma or quote; line breaks become spaces so every record is one line
+/// (which `perseus merge` relies on).
+func csvField(_ text: String) -> String {
+    var t = text
+    if t.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
+        var scalars = String.UnicodeScalarView()
+        for s in t.unicodeScalars { scalars.append(s == "\n" || s == "\r" ? " " : s) }
+        t = String(scalars)
+    }
+    guard t.contains(where: { $0 == "," || $0 == "\"" }) else { return t }
+    return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,141 @@
+import Autodiff
+import Dataset
+import Foundation
+import Imaging
+import NN
+import Training
+
+/// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network over the flush's cutouts in
+/// batches, appends one output row per input row, and records the
+/// progress. Memory holds one flush, whatever the input's length.
+public struct ShardPrediction {
+    public var trained: TrainedModel
+    public var augmentations: [Augmentation] = [.identity]
+    public var batchSize = 64
+    public var flushRows = 1024
+    public var threshold = 0.5
+    /// Called after every flush with the progress so far.
+    public var report: ((ShardProgress) -> Void)?
+
+    public init(trained: TrainedModel) { self.trained = trained }
+
+    /// Runs `source` (which must start at `output.progress.nextRow`) to its end, appending to `output`.
+    @discardableResult
+    public func run(_ source: PredictionRowSource, into output: ShardOutput) throws -> ShardProgress {
+        guard !output.isFinished else { return output.progress }
+        precondition(batchSize > 0 && flushRows > 0, "ShardPrediction: batch and flush sizes must be positive")
+        // A flush holds a whole number of batches of cutouts, so every batch but the shard's last is full (see
+        // `probabilities`); rows without a cutout ride along, up to a limit.
+        let cutoutsPerFlush = (flushRows + batchSize - 1) / batchSize * batchSize
+        var flush: [PredictionRow] = []
+        var cutouts = 0
+        while let row = try source.next() {
+            flush.append(row)
+            if row.problem == nil { cutouts += 1 }
+            if cutouts == cutoutsPerFlush || flush.count >= 4 * cutoutsPerFlush {
+                try write(flush, to: output)
+                flush.removeAll(keepingCapacity: true)
+                cutouts = 0
+            }
+        }
+        if !flush.isEmpty { try write(flush, to: output) }
+        try output.finish(inputRows: source.rowsRead)
+        return output.progress
+    }
+
+    private func write(_ rows: [PredictionRow], to output: ShardOutput) throws {
+        let wanted = rows.indices.filter { rows[$0].problem == nil }
+        let objects = wanted.map {
+            PreparedObject(id: rows[$0].id, source: "catalog", ra: rows[$0].ra ?? .nan, dec: rows[$0].dec ?? .nan,
+                           label: 0, split: .holdout, image: rows[$0].image!)
+        }
+        let size = trained.preprocessing.inputSize
+        let grey = trained.preprocessing.grey
+        let base = SampleSet(objects: objects, inputSize: size, grey: grey)
+        // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
+        let failures = FailureLog()
+        let guarded = SampleSet(ids: base.ids, labels: base.labels) { i, augmentation in
+            do { return try base.load(i, augmentation) } catch {
+                failures.record(i, "\(error)")
+                return Image(width: size, height: size, channels: grey ? 1 : 3)
+            }
+        }
+        // Position in the flush -> (probability, spread), for the rows the network saw.
+        var probability: [Int: (Double, Double)] = [:]
+        if !objects.isEmpty {
+            let predictions = try probabilities(guarded)
+            for (k, i) in wanted.enumerated() { probability[i] = (predictions[k].mean, predictions[k].spread) }
+        }
+        var problems: [Int: RowProblem] = [:]
+        for (k, message) in failures.all { problems[wanted[k]] = .unreadableImage(message) }
+        var text = ""
+        var predicted = 0
+        for (i, row) in rows.enumerated() {
+            text += "\(row.row),\(csvField(row.id)),\(row.ra.map { "\($0)" } ?? ""),\(row.dec.map { "\($0)" } ?? ""),"
+            if let problem = row.problem ?? problems[i] {
+                text += ",,,\(problem.status),\(csvField(problem.message))\n"
+            } else {
+                let (p, spread) = probability[i]!
+                predicted += 1
+                text += "\(String(format: "%.6f", p)),\(String(format: "%.6f", spread)),\(p >= threshold ? 1 : 0),ok,\n"
+            }
+        }
+        try output.append(text, rows: rows.count, predicted: predicted, nextRow: rows.last!.row + 1)
+        report?(output.progress)
+    }
+}
+
+extension ShardPrediction {
+    /// Member probability (mean and spread over the augmentations) of each sample, batch by batch on this thread.
+    /// Every batch has exactly `batchSize` images (a short one is padded with blanks whose results are dropped):
+    /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
+    /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
+    /// Not `predict(...)`, whose prefetcher thread per call also raised it by megabytes per flush.
+    func probabilities(_ samples: SampleSet) throws -> [(mean: Double, spread: Double)] {
+        let model = trained.model
+        model.eval()
+        defer { model.train() }
+        var sums = [Double](repeating: 0, count: samples.count)
+        var squares = [Double](repeating: 0, count: samples.count)
+        for augmentation in augmentations {
+            for start in stride(from: 0, to: samples.count, by: batchSize) {
+                let items = start..<min(start + batchSize, samples.count)
+                var images = try items.map { try samples.load($0, augmentation) }
+                if images.count < batchSize, let first = images.first {
+                    images += Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
+                                    count: batchSize - images.count)
+                }
+                let batch = try trained.preprocessing.batch(images)
+                let p = try withNoGrad { try model(Variable(batch)) }.value.softmax()
+                for (row, item) in items.enumerated() {
+                    let member = Double(p[row, 1])
+                    sums[item] += member
+                    squares[item] += member * member
+                }
+            }
+        }
+        let k = Double(augmentations.count)
+        return zip(sums, squares).map { sum, square in
+            let mean = sum / k
+            return (mean, max(0, square / k - mean * mean).squareRoot())
+        }
+    }
+}
+
+/// Items whose image failed to load, from the prefetcher's thread.
+private final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [Int: String] = [:]
+
+    func record(_ item: Int, _ message: String) {
+        lock.lock()
+        failures[item] = message
+        lock.unlock()
+    }
+
+    var all: [Int: String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures
+    }
+}
