@@ -11,8 +11,11 @@ struct Predict: ParsableCommand {
         abstract: "Predict cluster membership for every cutout in a folder (optionally joined to a catalogue).",
         discussion: "Writes one row per object: id, ra, dec (when the catalogue gives them), membership probability, its spread over augmentations, and the label.")
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it to predict with an ensemble (probabilities averaged, spread over runs).")
+    var runFolders: [String]
+
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
+    var noCalibration = false
 
     @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids.")
     var images: String
@@ -37,7 +40,6 @@ struct Predict: ParsableCommand {
         if FileManager.default.fileExists(atPath: output.path), !force {
             throw ValidationError("\(out) exists; use --force to replace it or choose another --out")
         }
-        let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)))
         let folder = URL(fileURLWithPath: images)
         let index = try ImageFolderIndex(folder: folder)
         var objects: [PreparedObject] = []
@@ -49,20 +51,11 @@ struct Predict: ParsableCommand {
                                               label: 0, split: .holdout, image: url))
             }
         } else {
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            for name in names where !name.hasPrefix(".") {
-                let url = folder.appendingPathComponent(name)
-                guard (try? Data(contentsOf: url, options: .mappedIfSafe)).flatMap({ ImageFormat.sniff($0.prefix(16)) }) != nil else { continue }
-                objects.append(PreparedObject(id: url.deletingPathExtension().lastPathComponent, source: "images",
-                                              ra: .nan, dec: .nan, label: 0, split: .holdout, image: url))
-            }
+            objects = try imageFolderObjects(folder)
         }
         guard !objects.isEmpty else { throw ValidationError("no images to predict in \(images)") }
-        let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
-        let bar = ProgressBar(total: objects.count * (tta ? 16 : 1), label: "predict")
-        let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                                      augmentations: tta ? AugmentationPlan.study().augmentations : [.identity], progress: bar)
-        bar.finish()
+        let (predictions, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration, progress: true)
+        notes.forEach { print($0) }
         var text = predictionsCSV(predictions, objects: objects, threshold: threshold)
         if catalog == nil { text = text.replacingOccurrences(of: ",nan,nan,", with: ",,,") }
         try writeAtomically(Data(text.utf8), to: output)
