@@ -52,7 +52,7 @@ struct Calibrate: ParsableCommand {
         let folder = try RunFolder.open(URL(fileURLWithPath: runFolder))
         let trained = try TrainedModel.load(run: folder, last: last)
         func predictions(_ chosen: [PreparedObject], temperature: Double = 1) throws -> Predictions {
-            let samples = SampleSet(objects: chosen, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+            let samples = SampleSet(objects: chosen, preprocessing: trained.preprocessing)
             return try predict(trained.model, on: samples, preprocessing: trained.preprocessing, temperature: temperature)
         }
         var calibration = try RunCalibration.fit(predictions(objects(split)), split: split,

@@ -71,7 +71,7 @@ struct Evaluate: ParsableCommand {
 /// Predicts and judges in one step.
 func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], reference: [PreparedObject],
                  tta: Bool, threshold: Double = 0.5) throws -> RunEvaluation {
-    let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+    let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
     let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                   augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
     return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)

@@ -84,7 +84,7 @@ struct Explain: ParsableCommand {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let chosen = Set(methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let explainer = SaliencyExplainer(model: trained.model, preprocessing: trained.preprocessing)
-        let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+        let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         let bar = ProgressBar(total: objects.count, label: "explain")
         var rows = ["id,true_label,member_probability,correct,input,gradcam,ig"]
         var right = 0

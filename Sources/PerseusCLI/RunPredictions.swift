@@ -19,7 +19,7 @@ func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibra
         if let calibration, calibration.checkpoint != trained.checkpoint.lastPathComponent {
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }
-        let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+        let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         let bar = progress ? ProgressBar(total: objects.count * augmentations.count, label: "predict \(folder.url.lastPathComponent)") : nil
         members.append(try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                    augmentations: augmentations, temperature: calibration?.temperature ?? 1, progress: bar))
