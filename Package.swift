@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Training", "Evaluation", "Report"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor"]),
         .target(name: "Astro", dependencies: ["CFITSIO"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor"]),
+        // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
+        .target(name: "Survey", dependencies: ["Astro", "Imaging"]),
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
         .target(name: "Training", dependencies: [
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Training", "Evaluation", "Report",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
+        .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Imaging", "Evaluation", "Tensor"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging"]),

@@ -26,6 +26,9 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).")
     var split: String = "test"
 
+    @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).")
+    var maxMag: Double?
+
     @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).")
     var tta = false
 
@@ -43,7 +46,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-        let objects: [PreparedObject]
+        var objects: [PreparedObject]
         switch split {
         case "all": objects = dataset.objects.filter { $0.split != .train }
         default:
@@ -52,7 +55,8 @@ struct Evaluate: ParsableCommand {
             }
             objects = dataset.objects(in: name)
         }
-        guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects") }
+        if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
+        guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
         let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: dataset.objects, threshold: threshold)
         print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runFolders.count > 1 ? ", ensemble of \(runFolders.count) runs" : "")")

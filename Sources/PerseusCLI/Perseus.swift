@@ -1,9 +1,10 @@
 import ArgumentParser
 
 @main
-struct Perseus: ParsableCommand {
+struct Perseus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perseus",
         abstract: "Teach convolutional networks to find galaxy-cluster members in survey images.",
-        subcommands: [Demo.self, Prepare.self, Train.self, Evaluate.self, Predict.self, Explain.self, Calibrate.self, Inspect.self, ModelCommand.self])
+        subcommands: [Demo.self, Prepare.self, Train.self, Evaluate.self, Predict.self, Explain.self, Calibrate.self, Study.self,
+                      Fetch.self, Inspect.self, ModelCommand.self])
 }

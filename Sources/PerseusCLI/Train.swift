@@ -20,7 +20,10 @@ struct Train: ParsableCommand {
     @Option(help: "Run folder to create (or to continue with --resume).")
     var out: String
 
-    @Option(help: "YAML file of run settings (any field of the run configuration).")
+    @Option(help: "Starting settings: study (the study's: 200x200, x15 rotations, SGD with exponential decay, batch 20) or perseus (64x64, online rotations and flips, SGD with Nesterov momentum, cosine decay).")
+    var recipe: String = "study"
+
+    @Option(help: "YAML file of run settings (any field of the run configuration), applied over the recipe.")
     var config: String?
 
     @Option(help: "Architecture: \(TrainingConfiguration.architectures.joined(separator: ", ")).")
@@ -66,13 +69,18 @@ struct Train: ParsableCommand {
     var force = false
 
     func resolvedConfiguration() throws -> TrainingConfiguration {
-        var c = TrainingConfiguration()
+        var c: TrainingConfiguration
+        switch recipe {
+        case "study": c = TrainingConfiguration()
+        case "perseus": c = .recipe
+        default: throw ValidationError("--recipe takes study or perseus, not '\(recipe)'")
+        }
         if let config {
             let url = URL(fileURLWithPath: config)
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw ValidationError("cannot read --config \(config)")
             }
-            c = try TrainingConfiguration.load(yaml: text, source: config)
+            c = try TrainingConfiguration.load(yaml: text, source: config, over: c)
         }
         if let model { c.model = model }
         if let size { c.inputSize = size }
@@ -119,7 +127,7 @@ func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, 
     let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
     trainer.showProgressBar = !quiet
     trainer.report = { line in
-        if !quiet { print(line) }
+        if !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         run.appendLog(line)
     }
     return try trainer.fit(resume: resume)

@@ -29,7 +29,8 @@ extension TrainingConfiguration {
         switch schedule {
         case "step": return StepDecay(initial: learningRate, factor: decayRate, stepSize: period)
         case "cosine":
-            return CosineDecayWithWarmup(peak: learningRate, warmupSteps: warmupEpochs * stepsPerEpoch,
+            // A warm-up as long as the run would leave no decay: keep at least the last epoch for it.
+            return CosineDecayWithWarmup(peak: learningRate, warmupSteps: min(warmupEpochs, epochs - 1) * stepsPerEpoch,
                                          totalSteps: max(epochs * stepsPerEpoch, 1))
         case "constant": return ExponentialDecay(initial: learningRate, rate: 1, decaySteps: 1)
         default: return ExponentialDecay(initial: learningRate, rate: decayRate, decaySteps: period, staircase: staircase)

@@ -48,3 +48,13 @@ import Testing
         #expect(throws: ConfigurationError.self) { try EpochMetrics.parse(csv: "a,b\n", source: "m.csv") }
     }
 }
+
+@Suite struct RecipeTests {
+    @Test func yamlAppliesOverARecipe() throws {
+        let config = try TrainingConfiguration.load(yaml: "epochs: 5\n", source: "c.yaml", over: .recipe)
+        var expected = TrainingConfiguration.recipe
+        expected.epochs = 5
+        #expect(config == expected)
+        try config.validate()
+    }
+}
