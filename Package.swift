@@ -68,9 +68,8 @@ let package = Package(
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Dataset", "Tensor", "Imaging", "Files"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
-
         .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging", "Files"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset", "Files"]),

@@ -20,6 +20,8 @@ public struct SyntheticObject: Sendable {
     public let rMinusI: Double
     /// Whether an under-subtracted i-band sky was added (the study's red artefact).
     public let hasRedArtefact: Bool
+    /// Where the object's light is: its half-light ellipse in cutout pixels, after the seeing (for judging saliency maps).
+    public let halfLight: SyntheticEllipse
 }
 
 /// A synthetic Perseus-like field: the built-in default data for the demo and for tests on a machine without
@@ -122,9 +124,11 @@ public struct SyntheticField: Sendable {
             preconditionFailure("SyntheticField: stretch settings do not fit 3 bands: \(error)")
         }
         image.pixels = image.pixels.map { ($0 * 255).rounded() / 255 }  // 8-bit levels, as a cutout file holds
+        let ellipse = SyntheticEllipse(observing: draw.components[0], x: cx, y: cy, seeingFWHM: fwhm)
+            .resampled(by: Double(cutoutSize) / Double(native))
         return SyntheticObject(name: String(format: "SYN-%05d", index + 1), image: image, kind: kind,
                                rMagnitude: draw.r, gMinusR: draw.gr, gMinusZ: draw.gr + draw.ri + draw.iz,
-                               rMinusI: draw.ri, hasRedArtefact: redArtefact)
+                               rMinusI: draw.ri, hasRedArtefact: redArtefact, halfLight: ellipse)
     }
 
     private func drawKind(_ rng: inout SeededGenerator) -> SyntheticClass {

@@ -15,8 +15,11 @@ struct Evaluate: ParsableCommand {
             confusion_matrix [[tn, fp], [fn, tp]] and the regions.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it to evaluate an ensemble (probabilities averaged).")
+    var runFolders: [String]
+
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
+    var noCalibration = false
 
     @Option(help: "Prepared dataset folder (from `perseus prepare`).")
     var data: String
@@ -55,10 +58,13 @@ struct Evaluate: ParsableCommand {
         }
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)), last: last)
-        let evaluation = try evaluateRun(trained, on: objects, reference: dataset.objects, tta: tta, threshold: threshold)
-        print("\(objects.count) \(split) objects, \(trained.checkpoint.lastPathComponent)\(tta ? ", averaged over 16 rotations" : "")\n")
+        let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration, last: last)
+        let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: dataset.objects, threshold: threshold)
+        print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runFolders.count > 1 ? ", ensemble of \(runFolders.count) runs" : "")")
+        notes.forEach { print("  " + $0) }
+        print("")
         print(evaluation.text)
+        print(calibrationSummary(predicted))
         if let json { try AtomicFile.write(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
         if let predictions {
             try AtomicFile.write(Data(predictionsCSV(evaluation.predictions, objects: objects, threshold: threshold).utf8),
@@ -70,10 +76,17 @@ struct Evaluate: ParsableCommand {
 /// Predicts and judges in one step.
 func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], reference: [PreparedObject],
                  tta: Bool, threshold: Double = 0.5) throws -> RunEvaluation {
-    let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
+    let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
     let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                   augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
     return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)
+}
+
+/// ECE and mean spread of the probabilities an evaluation used.
+func calibrationSummary(_ p: Predictions) -> String {
+    let ece = (try? p.calibration().expectedCalibrationError).map { String(format: "%.4f", $0) } ?? "n/a"
+    let spread = p.spread.isEmpty ? 0 : p.spread.reduce(0, +) / Double(p.spread.count)
+    return String(format: "expected calibration error (10 bins) %@, log loss %.4f, mean spread %.4f", ece, p.loss, spread)
 }
 
 /// One row per object: id, ra, dec, membership probability, its spread over augmentations, predicted label.

@@ -36,6 +36,12 @@ struct Train: ParsableCommand {
     @Flag(help: "Train on greyscale images.")
     var grey = false
 
+    @Option(help: "Input bands (default: as many as the cutouts have: 3 for colour images, N for an N-band FITS cube).")
+    var channels: Int?
+
+    @Option(help: "Per-band stretch before normalising: asinh, none, or auto (asinh for FITS cutouts).")
+    var stretch: String?
+
     @Option(help: "Maximum number of epochs.")
     var epochs: Int?
 
@@ -86,6 +92,8 @@ struct Train: ParsableCommand {
         if let model { c.model = model }
         if let size { c.inputSize = size }
         if grey { c.grey = true }
+        if let channels { c.channels = channels }
+        if let stretch { c.stretch = stretch }
         if let epochs { c.epochs = epochs }
         if let batch { c.batchSize = batch }
         if let learningRate { c.learningRate = learningRate }
@@ -115,6 +123,7 @@ struct Train: ParsableCommand {
             if configuration != saved { try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration) }
         } else {
             configuration = try resolvedConfiguration()
+            try configuration.resolveBands(from: dataset)
             runFolder = try RunFolder.create(at: url, force: force)
             try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration)
         }
@@ -126,7 +135,8 @@ struct Train: ParsableCommand {
 func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in run: RunFolder,
            resume: Bool, quiet: Bool = false) throws -> TrainingOutcome {
     func samples(_ split: SplitName) -> SampleSet {
-        SampleSet(objects: dataset.objects(in: split), inputSize: configuration.inputSize, grey: configuration.grey)
+        SampleSet(objects: dataset.objects(in: split), inputSize: configuration.inputSize, grey: configuration.grey,
+                  channels: configuration.inputChannels)
     }
     let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
     trainer.showProgressBar = !quiet

@@ -51,7 +51,7 @@ public struct ShardPrediction {
         }
         let size = trained.preprocessing.inputSize
         let grey = trained.preprocessing.grey
-        let base = SampleSet(objects: objects, inputSize: size, grey: grey)
+        let base = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
         let failures = FailureLog()
         let guarded = SampleSet(ids: base.ids, labels: base.labels) { i, augmentation in

@@ -17,6 +17,9 @@ public struct Predictions: Sendable {
     public var spread: [Double]
     /// Mean cross-entropy of the averaged probabilities.
     public var loss: Double
+    /// Raw logits (before any temperature) averaged over the augmentations, one row per object: what
+    /// temperature scaling is fitted on.
+    public var logits: [[Double]] = []
 
     public func predictedLabels(threshold: Double = 0.5) -> [Int] {
         memberProbability.map { $0 >= threshold ? 1 : 0 }
@@ -31,11 +34,13 @@ public struct Predictions: Sendable {
 
 public func predict(_ model: ResNet, on samples: SampleSet, preprocessing: Preprocessing,
                     augmentations: [Augmentation] = [.identity], batchSize: Int = 32,
-                    progress: ProgressBar? = nil) throws -> Predictions {
+                    temperature: Double = 1, progress: ProgressBar? = nil) throws -> Predictions {
+    precondition(temperature > 0 && temperature.isFinite, "predict: temperature must be positive, got \(temperature)")
     model.eval()
     defer { model.train() }
     var sums = [Double](repeating: 0, count: samples.count)
     var squares = [Double](repeating: 0, count: samples.count)
+    var logitSums = [[Double]](repeating: [], count: samples.count)
     let labels = samples.labels
     for (a, augmentation) in augmentations.enumerated() {
         let loader = BatchPrefetcher(labels: labels, batchSize: batchSize, seed: nil) { i in
@@ -44,8 +49,11 @@ public func predict(_ model: ResNet, on samples: SampleSet, preprocessing: Prepr
         var done = 0
         while let batch = try loader.next() {
             let logits = try withNoGrad { try model(Variable(preprocessing.normalise(batch.images))) }.value
-            let probabilities = try logits.softmax()
+            let probabilities = try (temperature == 1 ? logits : logits.scaled(by: Float(1 / temperature))).softmax()
+            let k = logits.shape[1]
             for (row, item) in batch.items.enumerated() {
+                let z = (0..<k).map { Double(logits.scalars[row * k + $0]) }
+                logitSums[item] = logitSums[item].isEmpty ? z : zip(logitSums[item], z).map(+)
                 let p = Double(probabilities[row, 1])
                 sums[item] += p
                 squares[item] += p * p
@@ -60,5 +68,6 @@ public func predict(_ model: ResNet, on samples: SampleSet, preprocessing: Prepr
     var loss = 0.0
     for (p, y) in zip(mean, labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
     return Predictions(ids: samples.ids, labels: labels, memberProbability: mean, spread: spread,
-                       loss: samples.count > 0 ? loss / Double(samples.count) : 0)
+                       loss: samples.count > 0 ? loss / Double(samples.count) : 0,
+                       logits: logitSums.map { $0.map { $0 / k } })
 }

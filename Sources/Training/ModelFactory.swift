@@ -2,7 +2,8 @@ import NN
 import Tensor
 
 extension TrainingConfiguration {
-    var inputChannels: Int { grey ? 1 : 3 }
+    /// Bands the network takes: 1 when grey, else `channels` (3 until resolved from the images).
+    public var inputChannels: Int { grey ? 1 : channels > 0 ? channels : 3 }
 
     /// A freshly initialised network as configured (two classes: background 0, member 1).
     func makeModel() throws -> ResNet {

@@ -29,8 +29,9 @@ public struct SampleSet: Sendable {
 
 extension SampleSet {
     /// The prepared objects' cutouts as network inputs: the cutout (or, for a rotation, the wider cutout, so the
-    /// rotated field has no empty corners) under the augmentation, area-resized to `inputSize`, grey if asked.
-    public init(objects: [PreparedObject], inputSize: Int, grey: Bool) {
+    /// rotated field has no empty corners) under the augmentation, area-resized to `inputSize`, then one grey
+    /// plane if `grey`, else `channels` bands: a one-band image is repeated into each, any other must have them.
+    public init(objects: [PreparedObject], inputSize: Int, grey: Bool, channels: Int = 3) {
         self.init(ids: objects.map(\.id), labels: objects.map(\.label)) { i, augmentation in
             let object = objects[i]
             let cutout = try Image(contentsOf: object.image)
@@ -42,9 +43,21 @@ extension SampleSet {
             if image.width != inputSize || image.height != inputSize {
                 image = try image.resized(width: inputSize, height: inputSize)
             }
-            if grey && image.channels != 1 { image = try image.greyscale() }
-            if !grey && image.channels == 1 { image = try image.selectingChannels([0, 0, 0]) }
+            if grey {
+                if image.channels != 1 { image = try image.greyscale() }
+            } else if image.channels == 1 && channels != 1 {
+                image = try image.selectingChannels(Array(repeating: 0, count: channels))
+            } else if image.channels != channels {
+                throw ConfigurationError(message:
+                    "\(object.image.path): \(image.channels) bands, but the run takes \(channels); all cutouts of a run need the same bands")
+            }
             return image
         }
+    }
+
+    /// The objects as a trained run's model takes them.
+    public init(objects: [PreparedObject], preprocessing: Preprocessing) {
+        self.init(objects: objects, inputSize: preprocessing.inputSize, grey: preprocessing.grey,
+                  channels: preprocessing.inputChannels)
     }
 }

@@ -85,7 +85,8 @@ public final class Trainer {
             preprocessing = saved.preprocessing
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         } else {
-            preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey)
+            preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey,
+                                                      channels: config.inputChannels, stretch: config.stretch == "asinh")
         }
         var metadata = model.metadata
         metadata[Preprocessing.metadataKey] = preprocessing.metadataValue

@@ -11,6 +11,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var inputSize = 200
     /// Train on one grey plane instead of three colour planes.
     public var grey = false
+    /// Input bands: 0 follows the images (3 for colour cutouts, N for an N-band FITS cube); `train` resolves it.
+    public var channels = 0
+    /// Per-band stretch before the normalisation: asinh (for FITS data in physical units), none, or auto
+    /// (asinh when the training cutouts are FITS); `train` resolves auto.
+    public var stretch = "auto"
     public var epochs = 200
     public var batchSize = 20
     public var seed: UInt64 = 1
@@ -63,6 +68,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard ["rotations", "online", "none"].contains(augmentation) else {
             throw fail("unknown augmentation '\(augmentation)'; choose rotations, online or none")
         }
+        guard channels >= 0 else { throw fail("channels cannot be negative (0 follows the images)") }
+        guard ["auto", "asinh", "none"].contains(stretch) else {
+            throw fail("unknown stretch '\(stretch)'; choose auto, asinh or none")
+        }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
         guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
         guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
@@ -79,7 +88,7 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 
 extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, inputSize, grey, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
+        case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
              augmentation, classWeights, labelSmoothing, threads
     }
@@ -92,6 +101,7 @@ extension TrainingConfiguration {
             if let value = try c.decodeIfPresent(T.self, forKey: key) { field = value }
         }
         try read(.model, &model); try read(.inputSize, &inputSize); try read(.grey, &grey)
+        try read(.channels, &channels); try read(.stretch, &stretch)
         try read(.epochs, &epochs); try read(.batchSize, &batchSize); try read(.seed, &seed)
         try read(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)
         try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try read(.schedule, &schedule)

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Dataset
+import Evaluation
+import Foundation
+import Report
+import Training
+
+/// `perseus calibrate`: temperature scaling of a trained run, fitted on the validation split.
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit a temperature to a trained run's logits on the validation split (calibrated membership probabilities).",
+        discussion: """
+            Divides the logits by one number T, fitted to minimise the negative log-likelihood on --split \
+            (validation), so that a probability of 0.8 is right about 80% of the time; the predicted class never \
+            changes. Writes calibration.json into the run folder (used by `evaluate` and `predict` unless \
+            --no-calibration) and reliability.svg/.png: the reliability diagram on --held-out (test) before and \
+            after, with the expected calibration error (ECE) of each.
+            """)
+
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
+    var runFolder: String
+
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
+    var data: String
+
+    @Option(help: "Split to fit the temperature on.")
+    var split: String = "validation"
+
+    @Option(help: "Split to judge the calibration on ('none' to skip).")
+    var heldOut: String = "test"
+
+    @Option(help: "Equal-width confidence bins of the ECE and the diagram.")
+    var bins: Int = 10
+
+    @Flag(help: "Calibrate the last checkpoint instead of the best.")
+    var last = false
+
+    func validate() throws {
+        guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+    }
+
+    func run() throws {
+        let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
+        func objects(_ name: String) throws -> [PreparedObject] {
+            guard let split = SplitName(rawValue: name) else {
+                throw ValidationError("splits are test, holdout, validation or train, not '\(name)'")
+            }
+            let chosen = dataset.objects(in: split)
+            guard !chosen.isEmpty else { throw ValidationError("the dataset has no \(name) objects") }
+            return chosen
+        }
+        let folder = try RunFolder.open(URL(fileURLWithPath: runFolder))
+        let trained = try TrainedModel.load(run: folder, last: last)
+        func predictions(_ chosen: [PreparedObject], temperature: Double = 1) throws -> Predictions {
+            let samples = SampleSet(objects: chosen, preprocessing: trained.preprocessing)
+            return try predict(trained.model, on: samples, preprocessing: trained.preprocessing, temperature: temperature)
+        }
+        var calibration = try RunCalibration.fit(predictions(objects(split)), split: split,
+                                                 checkpoint: trained.checkpoint.lastPathComponent, bins: bins)
+        print(String(format: "temperature %.4f fitted on %d %@ objects", calibration.temperature, calibration.objects, split))
+        print(String(format: "  %@: NLL %.4f -> %.4f, ECE %.4f -> %.4f", split, calibration.nllBefore, calibration.nllAfter,
+                     calibration.eceBefore, calibration.eceAfter))
+        if heldOut != "none" {
+            let chosen = try objects(heldOut)
+            let before = try predictions(chosen), after = try predictions(chosen, temperature: calibration.temperature)
+            let (b, a) = (try before.calibration(bins: bins), try after.calibration(bins: bins))
+            calibration.heldOutSplit = heldOut
+            calibration.heldOutECEBefore = b.expectedCalibrationError
+            calibration.heldOutECEAfter = a.expectedCalibrationError
+            print(String(format: "  %@ (%d objects): NLL %.4f -> %.4f, ECE %.4f -> %.4f, accuracy %.4f", heldOut, chosen.count,
+                         before.loss, after.loss, b.expectedCalibrationError, a.expectedCalibrationError, after.accuracy()))
+            let canvas = reliabilityDiagram([("uncalibrated", b), (String(format: "T = %.2f", calibration.temperature), a)],
+                                            title: "Reliability on \(heldOut) (\(chosen.count) objects)")
+            try canvas.writeSVG(to: folder.url.appendingPathComponent("reliability.svg"))
+            try canvas.writePNG(to: folder.url.appendingPathComponent("reliability.png"))
+        }
+        try calibration.save(run: folder)
+        print("wrote \(folder.calibration.path)" + (heldOut != "none" ? " and reliability.svg/.png" : ""))
+    }
+}

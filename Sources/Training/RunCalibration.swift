@@ -1,0 +1,116 @@
+import Files
+import Evaluation
+import Foundation
+
+/// A run's fitted temperature (`calibration.json` in the run folder), which `evaluate` and `predict` apply to the
+/// logits before the softmax unless told not to, with the figures it was judged by.
+public struct RunCalibration: Codable, Equatable, Sendable {
+    public var temperature: Double
+    /// Split it was fitted on (the validation split) and how many objects that had.
+    public var fittedOn: String
+    public var objects: Int
+    /// Checkpoint file whose logits were calibrated (`best.safetensors` or `last.safetensors`).
+    public var checkpoint: String
+    public var bins: Int
+    /// On the fitting split, before and after: mean negative log-likelihood and expected calibration error.
+    public var nllBefore: Double
+    public var nllAfter: Double
+    public var eceBefore: Double
+    public var eceAfter: Double
+    /// The same ECE on a held-out split (the test split), when `perseus calibrate` measured one.
+    public var heldOutSplit: String?
+    public var heldOutECEBefore: Double?
+    public var heldOutECEAfter: Double?
+
+    public init(temperature: Double, fittedOn: String, objects: Int, checkpoint: String, bins: Int,
+                nllBefore: Double, nllAfter: Double, eceBefore: Double, eceAfter: Double) {
+        self.temperature = temperature
+        self.fittedOn = fittedOn
+        self.objects = objects
+        self.checkpoint = checkpoint
+        self.bins = bins
+        self.nllBefore = nllBefore
+        self.nllAfter = nllAfter
+        self.eceBefore = eceBefore
+        self.eceAfter = eceAfter
+    }
+
+    /// Fits the temperature on predictions made without one (their `logits`), e.g. on the validation split.
+    public static func fit(_ predictions: Predictions, split: String, checkpoint: String, bins: Int = 10) throws -> RunCalibration {
+        guard predictions.logits.count == predictions.labels.count, !predictions.labels.isEmpty else {
+            throw ConfigurationError(message: "calibration: need the logits of at least one labelled object")
+        }
+        let scaling = try TemperatureScaling.fit(logits: predictions.logits, labels: predictions.labels)
+        let before = try Calibration(logits: predictions.logits, labels: predictions.labels, binCount: bins)
+        let after = try Calibration(probabilities: scaling.probabilities(logits: predictions.logits),
+                                    labels: predictions.labels, binCount: bins)
+        return RunCalibration(
+            temperature: scaling.temperature, fittedOn: split, objects: predictions.labels.count, checkpoint: checkpoint,
+            bins: bins, nllBefore: try negativeLogLikelihood(logits: predictions.logits, labels: predictions.labels),
+            nllAfter: try negativeLogLikelihood(logits: predictions.logits, labels: predictions.labels,
+                                                temperature: scaling.temperature),
+            eceBefore: before.expectedCalibrationError, eceAfter: after.expectedCalibrationError)
+    }
+
+    /// The run's calibration, or nil when it has none.
+    public static func load(run: RunFolder) throws -> RunCalibration? {
+        let url = run.calibration
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            let value = try JSONDecoder().decode(RunCalibration.self, from: Data(contentsOf: url))
+            guard value.temperature > 0, value.temperature.isFinite else {
+                throw ConfigurationError(message: "temperature \(value.temperature) is not positive")
+            }
+            return value
+        } catch {
+            throw ConfigurationError(message: "\(url.path): not a valid calibration file (\(error)); rerun `perseus calibrate` or delete it")
+        }
+    }
+
+    public func save(run: RunFolder) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(encoder.encode(self), to: run.calibration)
+    }
+}
+
+extension RunFolder {
+    /// The fitted temperature (`perseus calibrate`).
+    public var calibration: URL { url.appendingPathComponent("calibration.json") }
+}
+
+extension Predictions {
+    /// Reliability bins and ECE of the membership probabilities (two classes).
+    public func calibration(bins: Int = 10) throws -> Calibration {
+        try Calibration(probabilities: memberProbability.map { [1 - $0, $0] }, labels: labels, binCount: bins)
+    }
+}
+
+/// The members' membership probabilities averaged object by object (an ensemble over runs, e.g. seeds); the
+/// spread is the standard deviation over every (member, augmentation) probability, which by the law of total
+/// variance combines each member's own spread with the members' disagreement. Logits are averaged too.
+public func ensemble(_ members: [Predictions]) throws -> Predictions {
+    guard let first = members.first else { throw ConfigurationError(message: "ensemble: no predictions") }
+    if members.count == 1 { return first }
+    for (m, p) in members.enumerated() where p.ids != first.ids || p.labels != first.labels {
+        throw ConfigurationError(message: "ensemble: member \(m) predicted other objects (\(p.ids.count) vs \(first.ids.count))")
+    }
+    let k = Double(members.count), n = first.ids.count
+    var mean = [Double](repeating: 0, count: n), second = [Double](repeating: 0, count: n)
+    for p in members {
+        for i in 0..<n {
+            mean[i] += p.memberProbability[i] / k
+            second[i] += (p.spread[i] * p.spread[i] + p.memberProbability[i] * p.memberProbability[i]) / k
+        }
+    }
+    let spread = (0..<n).map { max(0, second[$0] - mean[$0] * mean[$0]).squareRoot() }
+    var loss = 0.0
+    for (p, y) in zip(mean, first.labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
+    let logits = members.allSatisfy({ $0.logits.count == n })
+        ? (0..<n).map { i in
+            (0..<first.logits[i].count).map { j in members.reduce(0) { $0 + $1.logits[i][j] } / k }
+        }
+        : []
+    return Predictions(ids: first.ids, labels: first.labels, memberProbability: mean, spread: spread,
+                       loss: n > 0 ? loss / Double(n) : 0, logits: logits)
+}
