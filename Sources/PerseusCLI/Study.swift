@@ -3,6 +3,7 @@ import Dataset
 import Evaluation
 import Files
 import Foundation
+import Report
 import Training
 
 /// `perseus study`: the study's experiments, and Perseus's cross-validation, with one command.
@@ -41,6 +42,7 @@ struct Study: ParsableCommand {
         try layout.check()
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         var table = StudyTable()
+        var reports: [StudyExperiment] = []
 
         for seed in 1...UInt64(seeds) {
             var options = layout.options(seed: seed)
@@ -53,10 +55,15 @@ struct Study: ParsableCommand {
                 ("bright, colour", base, bright), ("bright, greyscale", grey, bright),
                 ("bright + spectroscopic in training, colour", base, withSpectra),
             ]
-            for (name, config, data) in experiments {
+            let dataFolders = [root.appendingPathComponent("data/bright-seed\(seed)"),
+                               root.appendingPathComponent("data/with-spectra-seed\(seed)")]
+            try bright.write(to: dataFolders[0], cleaning: "prepared by perseus study (seed \(seed))\n")
+            try withSpectra.write(to: dataFolders[1], cleaning: "prepared by perseus study (seed \(seed))\n")
+            for (k, (name, config, data)) in experiments.enumerated() {
                 var config = config
                 config.seed = seed
-                let trained = try trainOrReuse(config, data, root.appendingPathComponent("runs/\(slug(name))-seed\(seed)"))
+                let runURL = root.appendingPathComponent("runs/\(slug(name))-seed\(seed)")
+                let trained = try trainOrReuse(config, data, runURL)
                 let test = data.objects(in: .test)
                 let onTest = try evaluateRun(trained, on: test, reference: data.objects, tta: tta)
                 table.add(name, "test split", onTest.predictions)
@@ -71,13 +78,20 @@ struct Study: ParsableCommand {
                         table.add(name, "spectroscopic kept out, \(region.region.rawValue)", onHoldout.predictions, subset: region.members)
                     }
                 }
+                // Each run's own report, linked from the study's index page.
+                let report = try writeRunReport(RunReportRequest(run: runURL, data: dataFolders[k == 2 ? 1 : 0], tta: tta))
+                reports.append(StudyExperiment(
+                    name: "\(name), seed \(seed)", report: report.report,
+                    metrics: [("test accuracy", String(format: "%.3f", onTest.report.accuracy)),
+                              ("member F1", String(format: "%.3f", onTest.report.confusion.f1(1)))]))
+                try writeStudyIndex(title: "Perseus study", experiments: reports, to: root.appendingPathComponent("index.html"))
                 try table.write(to: root)
             }
         }
         if folds > 0 { try crossValidate(base, layout: layout, root: root, table: &table) }
         try table.write(to: root)
         print("\n" + table.markdown)
-        print("wrote \(root.appendingPathComponent("results.md").path)")
+        print("wrote \(root.appendingPathComponent("results.md").path) and index.html (every run's report)")
     }
 
     /// K-fold cross-validation by object over every labelled object (all magnitudes, spectroscopic objects included).

@@ -95,7 +95,7 @@ extension TrainingConfiguration {
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
     public init(from decoder: Decoder) throws {
-        self.init()
+        self = decoder.userInfo[Self.baseKey] as? TrainingConfiguration ?? TrainingConfiguration()
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func read<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
             if let value = try c.decodeIfPresent(T.self, forKey: key) { field = value }
@@ -111,6 +111,9 @@ extension TrainingConfiguration {
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
         try read(.threads, &threads)
     }
+
+    /// Where `init(from:)` finds the configuration that the decoded keys override.
+    static let baseKey = CodingUserInfoKey(rawValue: "perseus.base-configuration")!
 
     /// Reads a YAML file of overrides applied over `base`. Unknown keys and wrong types are refused with the key's name.
     public static func load(yaml text: String, source: String,
@@ -129,10 +132,8 @@ extension TrainingConfiguration {
                 "\(source): unknown setting '\(unknown)'; known settings: \(known.sorted().joined(separator: ", "))")
         }
         do {
-            // Encode the base, lay the file's keys over it, and decode the whole: one code path for every field.
-            guard var merged = try Yams.load(yaml: base.yaml()) as? [String: Any] else { return base }
-            for (key, value) in mapping { merged[key] = value }
-            return try YAMLDecoder().decode(TrainingConfiguration.self, from: Yams.dump(object: merged))
+            // The decoder starts from `base` and reads only the keys the file names.
+            return try YAMLDecoder().decode(TrainingConfiguration.self, from: text, userInfo: [Self.baseKey: base])
         } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ConfigurationError(message: "\(source): '\(key)' should be a \(type)")

@@ -59,3 +59,12 @@ import Testing
         try config.validate()
     }
 }
+
+@Suite struct LargeSeedTests {
+    /// A seed past Int64's range survives a YAML file (it once went through a Double and was refused).
+    @Test func theLargestSeedReadsBack() throws {
+        let config = try TrainingConfiguration.load(yaml: "seed: 18446744073709551615\n", source: "c.yaml", over: .recipe)
+        #expect(config.seed == UInt64.max)
+        #expect(config.model == TrainingConfiguration.recipe.model)
+    }
+}
