@@ -48,6 +48,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Throughput benchmark beside ../shared/bench/torch_resnet_bench.py (scripts/bench.sh runs both).
+        .executableTarget(name: "PerseusBench", dependencies: ["Tensor", "Autodiff", "NN", "Dataset", "Training"]),
+
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),

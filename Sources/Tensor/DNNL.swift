@@ -280,7 +280,3 @@ private final class Plan {
         try check(dnnl_primitive_execute(reorder, stream, 2, &args), "reorder")
     }
 }
-
-private func check(_ status: dnnl_status_t, _ op: String) throws {
-    guard status == dnnl_success else { throw EngineError.dnnl(op: op, status: Int(status.rawValue)) }
-}
