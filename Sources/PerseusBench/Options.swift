@@ -14,14 +14,25 @@ struct Options {
     var modes: [String] = []
     var pipeline = true
     var network = true
+    /// Engine paths (for measuring what each optimisation buys): the plain reference path, Winograd, fusion.
+    var plain = false
+    var winograd = true
+    var fuse = true
+    /// Feed training steps from the real-data loader (BatchPrefetcher on its own thread) instead of one synthetic
+    /// batch: shows whether the loader thread and oneDNN's OpenMP threads get in each other's way.
+    var loader = false
     /// Input-pipeline images per measurement.
     var pipelineImages = 400
 
     static let usage = """
         usage: PerseusBench [--threads N] [--warmup N] [--repeats N] [--quick] [--model resnet18|resnet10]...
                             [--mode train|infer]... [--no-pipeline] [--pipeline-only] [--pipeline-images N] [--in-process]
+                            [--plain] [--direct] [--no-fuse] [--loader]
         Measures ResNet-18/10 training steps and inference on synthetic data (each measurement in a fresh process,
         so its peak resident memory is its own), and the input pipeline on the real cutouts when they are present.
+        --plain: the unoptimised reference path (plain NCHW, reorders around every convolution);
+        --direct: no Winograd convolutions; --no-fuse: no batch-norm folding at inference;
+        --loader: training steps fed by the real-data loader thread (decode + augment) instead of one synthetic batch.
         """
 
     init(_ arguments: [String]) throws {
@@ -42,6 +53,11 @@ struct Options {
             case "--repeats": repeats = max(1, try int(flag))
             case "--quick": (warmup, repeats, pipelineImages) = (1, 3, 160)
             case "--in-process": inProcess = true
+            case "--plain": plain = true
+            case "--winograd": winograd = true
+            case "--no-fuse": fuse = false
+            case "--direct": winograd = false
+            case "--loader": loader = true
             case "--model": models.append(try value(flag))
             case "--mode": modes.append(try value(flag))
             case "--no-pipeline": pipeline = false
@@ -57,6 +73,7 @@ struct Options {
     /// The arguments a child process gets to repeat these settings.
     var childArguments: [String] {
         ["--threads", "\(threads)", "--warmup", "\(warmup)", "--repeats", "\(repeats)"]
+            + (plain ? ["--plain"] : []) + (winograd ? [] : ["--direct"]) + (loader ? ["--loader"] : []) + (fuse ? [] : ["--no-fuse"])
     }
 }
 

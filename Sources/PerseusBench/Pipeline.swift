@@ -6,11 +6,25 @@ import Training
 /// on the real cutouts, through `SampleSet(objects:inputSize:grey:)` and `BatchPrefetcher` as training uses them.
 /// Nil when the data is absent.
 func measurePipeline(size: Int, batch: Int, images: Int) throws -> [String: Any]? {
+    let start = DispatchTime.now().uptimeNanoseconds
+    guard let loader = try realDataLoader(size: size, batch: batch, images: images) else { return nil }
+    var count = 0
+    while let b = try loader.next() { count += b.labels.count }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return ["framework": "perseus", "mode": "pipeline", "input": "3x\(size)x\(size)", "batch": batch,
+            "images": count, "seconds": seconds, "images_per_s": Double(count) / seconds,
+            "augmentation": "random rotation from cutouts-400 + flips, area resize"]
+}
+
+/// Batches of `images` real cutouts (cycling through the files if there are fewer), decoded and augmented on the
+/// prefetcher's thread as training does; nil when the data is absent.
+func realDataLoader(size: Int, batch: Int, images: Int) throws -> BatchPrefetcher? {
     let root = dataRoot().appendingPathComponent("pcc")
     let cutouts = root.appendingPathComponent("cutouts"), wide = root.appendingPathComponent("cutouts-400")
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: cutouts.path) else { return nil }
-    let files = names.filter { $0.hasSuffix(".jpg") }.sorted().prefix(images)
-    guard !files.isEmpty else { return nil }
+    let all = names.filter { $0.hasSuffix(".jpg") }.sorted()
+    guard !all.isEmpty else { return nil }
+    let files = (0..<images).map { all[$0 % all.count] }
     let objects = files.map { name in
         let w = wide.appendingPathComponent(name)
         return PreparedObject(id: name, source: "catalog", ra: 0, dec: 0, label: 0, split: .train,
@@ -20,16 +34,9 @@ func measurePipeline(size: Int, batch: Int, images: Int) throws -> [String: Any]
     let samples = SampleSet(objects: Array(objects), inputSize: size, grey: false)
     var augmenter = RandomAugmenter(seed: 1)
     let augmentations = objects.map { _ in augmenter.next() }
-    let start = DispatchTime.now().uptimeNanoseconds
-    let loader = BatchPrefetcher(labels: samples.labels, batchSize: batch, seed: 3) { i in
+    return BatchPrefetcher(labels: samples.labels, batchSize: batch, seed: 3) { i in
         try samples.load(i, augmentations[i])
     }
-    var count = 0
-    while let b = try loader.next() { count += b.labels.count }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return ["framework": "perseus", "mode": "pipeline", "input": "3x\(size)x\(size)", "batch": batch,
-            "images": count, "seconds": seconds, "images_per_s": Double(count) / seconds,
-            "augmentation": "random rotation from cutouts-400 + flips, area resize"]
 }
 
 /// `PERSEUS_DATA`, else `../shared/data/perseus` beside the package (this file is in Sources/PerseusBench).
