@@ -18,8 +18,6 @@ final class LayoutEngine: @unchecked Sendable {
     let stream: dnnl_stream_t
     /// Guards the cache.
     private let cacheLock = NSLock()
-    /// Serialises execution: primitives share oneDNN's global scratchpad.
-    private let executionLock = NSLock()
     private var cache: [Key: Entry] = [:]
 
     struct Key: Hashable {
@@ -63,8 +61,16 @@ final class LayoutEngine: @unchecked Sendable {
         return e
     }
 
+    /// Executes `primitive` on raw buffers. `keep` holds the layout tensors that own them: Swift may release an object
+    /// after its last use, which for a temporary (a reordered input) would be before the primitive reads it, and its
+    /// buffer would go back to the pool while in use.
     func run(_ primitive: dnnl_primitive_t, _ op: String,
-             _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) throws {
+             _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)], keep: [AnyObject] = []) throws {
+        try withExtendedLifetime(keep) { try runNow(primitive, op, args) }
+    }
+
+    private func runNow(_ primitive: dnnl_primitive_t, _ op: String,
+                        _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) throws {
         var memories: [dnnl_memory_t] = []
         defer { for m in memories { dnnl_memory_destroy(m) } }
         var execArgs: [dnnl_exec_arg_t] = []
@@ -75,7 +81,7 @@ final class LayoutEngine: @unchecked Sendable {
             memories.append(m!)
             execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
         }
-        try executionLock.withLock {
+        try oneDNNExecution.withLock {
             try check(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs), "\(op): execute")
             try check(dnnl_stream_wait(stream), "\(op): wait")
         }
@@ -99,7 +105,7 @@ final class LayoutEngine: @unchecked Sendable {
             try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine, &t, engine, nil), "reorder")
             return pd
         }
-        try run(e.primitive!, "reorder", [(DNNL_ARG_FROM, source, src), (DNNL_ARG_TO, target, dst)])
+        try run(e.primitive!, "reorder", [(DNNL_ARG_FROM, source, src), (DNNL_ARG_TO, target, dst)])  // callers own both
     }
 
     /// A plain tensor (weights) in the layout `target`, in a fresh buffer.
@@ -121,6 +127,10 @@ final class LayoutEngine: @unchecked Sendable {
 }
 
 // MARK: Helpers
+
+/// Serialises every oneDNN execution in the process (this file's and DNNL.swift's): primitives share oneDNN's
+/// scratchpad, and tests run concurrently.
+let oneDNNExecution = NSLock()
 
 func bytes(_ d: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
 

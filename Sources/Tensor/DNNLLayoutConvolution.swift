@@ -94,10 +94,10 @@ extension LayoutEngine {
         if let bias {
             try pointer(bias) { b in
                 args.append((DNNL_ARG_BIAS, plainDescriptor([g.outChannels]), b))
-                try run(e.primitive!, "conv2d forward \(g)", args)
+                try run(e.primitive!, "conv2d forward \(g)", args, keep: [src, w, dst])
             }
         } else {
-            try run(e.primitive!, "conv2d forward \(g)", args)
+            try run(e.primitive!, "conv2d forward \(g)", args, keep: [src, w, dst])
         }
         return dst
     }
@@ -146,7 +146,7 @@ extension LayoutEngine {
         try run(e.primitive!, "conv2d backward data \(g)", [
             (DNNL_ARG_DIFF_DST, diffDst.descriptor, diffDst.data), (DNNL_ARG_WEIGHTS, w.descriptor, w.data),
             (DNNL_ARG_DIFF_SRC, dx.descriptor, dx.data),
-        ])
+        ], keep: [diffDst, w, dx])
         return dx
     }
 
@@ -166,10 +166,10 @@ extension LayoutEngine {
         if gradBias != nil {
             try gradBias!.withUnsafeMutableBufferPointer { db in
                 args.append((DNNL_ARG_DIFF_BIAS, plainDescriptor([g.outChannels]), UnsafeMutableRawPointer(db.baseAddress!)))
-                try run(e.primitive!, "conv2d backward weights \(g)", args)
+                try run(e.primitive!, "conv2d backward weights \(g)", args, keep: [diffDst, src, dwInner])
             }
         } else {
-            try run(e.primitive!, "conv2d backward weights \(g)", args)
+            try run(e.primitive!, "conv2d backward weights \(g)", args, keep: [diffDst, src, dwInner])
         }
         return (try dwInner.plain(), gradBias)
     }

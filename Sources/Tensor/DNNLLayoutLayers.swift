@@ -52,7 +52,7 @@ extension LayoutEngine {
                             (DNNL_ARG_VARIANCE, vector, UnsafeMutableRawPointer(v.baseAddress!)),
                         ]
                         if let workspace { args.append((DNNL_ARG_WORKSPACE, workspace.descriptor, workspace.data)) }
-                        try run(e.primitive!, "batchNorm forward \(x.shape)", args)
+                        try run(e.primitive!, "batchNorm forward \(x.shape)", args, keep: [x, y] + (workspace.map { [$0] } ?? []))
                     }
                 }
             }
@@ -75,7 +75,7 @@ extension LayoutEngine {
                             (DNNL_ARG_SRC, x.descriptor, x.data), (DNNL_ARG_DST, y.descriptor, y.data),
                             (DNNL_ARG_SCALE, vector, w), (DNNL_ARG_SHIFT, vector, b), (DNNL_ARG_MEAN, vector, m),
                             (DNNL_ARG_VARIANCE, vector, v),
-                        ])
+                        ], keep: [x, y])
                     }
                 }
             }
@@ -124,7 +124,8 @@ extension LayoutEngine {
                                 (DNNL_ARG_DIFF_SHIFT, vector, UnsafeMutableRawPointer(dbp.baseAddress!)),
                             ]
                             if let workspace { args.append((DNNL_ARG_WORKSPACE, workspace.descriptor, workspace.data)) }
-                            try run(e.primitive!, "batchNorm backward \(x.shape)", args)
+                            try run(e.primitive!, "batchNorm backward \(x.shape)", args,
+                                    keep: [x, diffDst, dx] + (workspace.map { [$0] } ?? []))
                         }
                     }
                 }
@@ -150,7 +151,8 @@ extension LayoutEngine {
     func relu(_ x: LayoutTensor, training: Bool) throws -> LayoutTensor {
         let e = try reluForwardEntry(x.descriptor, shape: x.shape, training: training)
         let y = LayoutTensor(shape: x.shape, descriptor: x.descriptor)
-        try run(e.primitive!, "relu \(x.shape)", [(DNNL_ARG_SRC, x.descriptor, x.data), (DNNL_ARG_DST, y.descriptor, y.data)])
+        try run(e.primitive!, "relu \(x.shape)", [(DNNL_ARG_SRC, x.descriptor, x.data), (DNNL_ARG_DST, y.descriptor, y.data)],
+                keep: [x, y])
         return y
     }
 
@@ -171,7 +173,7 @@ extension LayoutEngine {
         try run(e.primitive!, "relu backward \(y.shape)", [
             (DNNL_ARG_DIFF_DST, diffDst.descriptor, diffDst.data), (DNNL_ARG_DST, y.descriptor, y.data),
             (DNNL_ARG_DIFF_SRC, dx.descriptor, dx.data),
-        ])
+        ], keep: [diffDst, y, dx])
         return dx
     }
 
@@ -193,7 +195,7 @@ extension LayoutEngine {
         try run(e.primitive!, "add \(a.shape)", [
             (DNNL_ARG_SRC_0, a.descriptor, a.data), (DNNL_ARG_SRC_1, b.descriptor, b.data),
             (DNNL_ARG_DST, y.descriptor, y.data),
-        ])
+        ], keep: [a, b, y])
         return y
     }
 
@@ -236,7 +238,7 @@ extension LayoutEngine {
             args.append((DNNL_ARG_WORKSPACE, ws.descriptor, ws.data))
             workspace = ws
         }
-        try run(e.primitive!, "maxPool2d", args)
+        try run(e.primitive!, "maxPool2d", args, keep: [x, y] + (workspace.map { [$0] } ?? []))
         return (y, workspace)
     }
 
@@ -259,7 +261,7 @@ extension LayoutEngine {
         try run(e.primitive!, "maxPool2d backward", [
             (DNNL_ARG_DIFF_DST, diffDst.descriptor, diffDst.data), (DNNL_ARG_WORKSPACE, workspace.descriptor, workspace.data),
             (DNNL_ARG_DIFF_SRC, dx.descriptor, dx.data),
-        ])
+        ], keep: [diffDst, workspace, dx])
         return dx
     }
 }

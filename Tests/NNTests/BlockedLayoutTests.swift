@@ -88,21 +88,24 @@ import Autodiff
         #expect(LayoutOps.cachedPrimitiveCount == count)
     }
 
-    /// Finite differences through the blocked-layout ops themselves: convolution (direct and Winograd), fused batch
-    /// norm + ReLU, addition, max pooling and ReLU, all on blocked layouts after the first convolution.
+    /// Finite differences through the blocked-layout ops themselves: convolution (direct and Winograd) into a blocked
+    /// layout, batch norm, addition and a second convolution on blocked inputs. (ReLU and max pooling are kinked, so
+    /// finite differences across their kinks are meaningless; the ResNet comparisons above check their gradients
+    /// against the reference kernels.)
     @Test(arguments: [false, true]) func blockedOpsPassGradientCheck(_ winograd: Bool) throws {
         var rng = SeededGenerator(seed: 3)
         let x = Tensor.normal([2, 16, 6, 6], using: &rng), w = Tensor.normal([16, 16, 3, 3], std: 0.2, using: &rng)
+        let w2 = Tensor.normal([16, 16, 3, 3], std: 0.2, using: &rng)
         let gamma = Tensor.uniform([16], low: 0.5, high: 1.5, using: &rng)
         let beta = Tensor.normal([16], std: 0.1, using: &rng)
         let running = RunningStatistics(channels: 16)
         let result = try EngineOptions.$winograd.withValue(winograd) {
-            try gradientCheck([x, w, gamma, beta], epsilon: 1e-2, maxElements: 48) { v in
+            try gradientCheck([x, w, gamma, beta, w2], epsilon: 1e-2, maxElements: 48) { v in
                 let h = try conv2d(v[0], weight: v[1], padding: 1)
-                let n = try batchNormReLU(h, weight: v[2], bias: v[3], running: running, training: true)
-                return relu(try maxPool2d(n + h, kernel: 3, stride: 2, padding: 1))
+                let n = try batchNorm(h, weight: v[2], bias: v[3], running: running, training: true)
+                return try conv2d(n + h, weight: v[4], padding: 1)
             }
         }
-        #expect(result.maxError < 2e-2, "\(result)")
+        #expect(result.maxError < 1e-2, "\(result)")
     }
 }
