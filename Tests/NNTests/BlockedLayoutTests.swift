@@ -108,4 +108,20 @@ import Autodiff
         }
         #expect(result.maxError < 1e-2, "\(result)")
     }
+
+    /// Inference reuses weights already transformed into the primitive's layout; changed weights must not be served
+    /// from that cache.
+    @Test func fusedInferenceSeesChangedWeights() throws {
+        let model = ResNet(.resnet10, classes: 2, seed: 1)
+        model.eval()
+        var rng = SeededGenerator(seed: 9)
+        let x = Variable(Tensor.normal([2, 3, 40, 40], using: &rng))
+        _ = try withNoGrad { try model(x).value }
+        let block = model.layer1.layers[0] as! BasicBlock
+        block.conv2.weight.value = block.conv2.weight.value.scaled(by: -0.5)
+        block.bn1.running.variance = block.bn1.running.variance.scaled(by: 3)
+        let fused = try withNoGrad { try model(x).value }
+        let reference = try EngineOptions.$blockedLayouts.withValue(false) { try withNoGrad { try model(x).value } }
+        #expect(maxRelativeError(fused, reference) < 1e-3)
+    }
 }
