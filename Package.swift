@@ -60,6 +60,9 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "CFITSIO"]),
         .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
 
+        // Throughput benchmark beside ../shared/bench/torch_resnet_bench.py (scripts/bench.sh runs both).
+        .executableTarget(name: "PerseusBench", dependencies: ["Tensor", "Autodiff", "NN", "Dataset", "Training"]),
+
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),

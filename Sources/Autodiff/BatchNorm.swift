@@ -12,6 +12,14 @@ public final class RunningStatistics {
         variance = Tensor.ones([channels])
         batchesTracked = 0
     }
+
+    /// running = (1 - momentum) * running + momentum * batch, with the batch's unbiased variance.
+    func update(mean batchMean: Tensor, variance batchVariance: Tensor, count: Int, momentum: Float) throws {
+        let unbiased = batchVariance.scaled(by: Float(count) / Float(count - 1))
+        mean = try mean.scaled(by: 1 - momentum).adding(batchMean.scaled(by: momentum))
+        variance = try variance.scaled(by: 1 - momentum).adding(unbiased.scaled(by: momentum))
+        batchesTracked += 1
+    }
 }
 
 /// Batch normalisation of x [N, C, H, W] or [N, C] with per-channel weight (gamma) and bias (beta) [C].
@@ -20,16 +28,16 @@ public final class RunningStatistics {
 /// normalises with `running`.
 public func batchNorm(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
                       training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) throws -> Variable {
+    if EngineOptions.blockedLayouts, x.storage.isLayout {
+        return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
+                                   momentum: momentum, epsilon: epsilon, relu: false)
+    }
     let input = x.value, gamma = weight.value
     let output: Tensor, mean: Tensor, variance: Tensor
     if training {
         (output, mean, variance) = try batchNormTrainingForward(input, weight: gamma, bias: bias.value,
                                                                 epsilon: epsilon)
-        let count = Float(input.count / mean.count)
-        let unbiased = variance.scaled(by: count / (count - 1))
-        running.mean = try running.mean.scaled(by: 1 - momentum).adding(mean.scaled(by: momentum))
-        running.variance = try running.variance.scaled(by: 1 - momentum).adding(unbiased.scaled(by: momentum))
-        running.batchesTracked += 1
+        try running.update(mean: mean, variance: variance, count: input.count / mean.count, momentum: momentum)
     } else {
         (mean, variance) = (running.mean, running.variance)
         output = try batchNormInferenceForward(input, weight: gamma, bias: bias.value, mean: mean,
@@ -39,5 +47,41 @@ public func batchNorm(_ x: Variable, weight: Variable, bias: Variable, running: 
         let grads = try batchNormBackward(g, input: input, weight: gamma, mean: mean, variance: variance,
                                           epsilon: epsilon, training: training)
         return [grads.input, grads.weight, grads.bias]
+    }
+}
+
+/// `relu(batchNorm(x, ...))`, in one pass over blocked layouts (oneDNN's fused batch norm + ReLU in training).
+public func batchNormReLU(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
+                          training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) throws -> Variable {
+    guard EngineOptions.blockedLayouts, x.storage.isLayout, training else {
+        return relu(try batchNorm(x, weight: weight, bias: bias, running: running, training: training,
+                                  momentum: momentum, epsilon: epsilon))
+    }
+    return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
+                               momentum: momentum, epsilon: epsilon, relu: true)
+}
+
+private func batchNormLayout(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
+                             training: Bool, momentum: Float, epsilon: Float, relu: Bool) throws -> Variable {
+    let input = x.storage.layout, gamma = weight.value
+    let parents = [x, weight, bias]
+    if training {
+        let r = try LayoutOps.batchNormTraining(input, weight: gamma, bias: bias.value, epsilon: epsilon, relu: relu)
+        try running.update(mean: r.mean, variance: r.variance, count: input.count / r.mean.count, momentum: momentum)
+        return Variable(values: .layout(r.output), parents: parents) { g in
+            let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: r.mean,
+                                                        variance: r.variance, epsilon: epsilon, training: true,
+                                                        workspace: r.workspace)
+            return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
+        }
+    }
+    let (mean, variance) = (running.mean, running.variance)
+    let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
+    let output = try LayoutOps.batchNormInference(input, weight: gamma, bias: bias.value, mean: mean,
+                                                  variance: variance, epsilon: epsilon, training: recording)
+    return Variable(values: .layout(output), parents: parents) { g in
+        let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: mean,
+                                                    variance: variance, epsilon: epsilon, training: false)
+        return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
     }
 }

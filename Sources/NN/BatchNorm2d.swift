@@ -32,4 +32,10 @@ public final class BatchNorm2d: Module {
         try batchNorm(x, weight: weight, bias: bias, running: running, training: isTraining,
                       momentum: momentum, epsilon: epsilon)
     }
+
+    /// `relu(self(x))`, in one pass where the engine fuses them (training on blocked layouts).
+    func withReLU(_ x: Variable) throws -> Variable {
+        try batchNormReLU(x, weight: weight, bias: bias, running: running, training: isTraining,
+                          momentum: momentum, epsilon: epsilon)
+    }
 }

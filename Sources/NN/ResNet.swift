@@ -81,7 +81,8 @@ public final class ResNet: Module {
         guard x.shape.count == 4, x.shape[1] == inputChannels else {
             throw EngineError.shape(op: "ResNet", "input \(x.shape), expected [N, \(inputChannels), H, W]")
         }
-        var h = try maxpool(relu(bn1(conv1(x))))
+        let stem = canFuse([bn1], nil) ? try fused(x, conv1, bn1, relu: true) : try bn1.withReLU(conv1(x))
+        var h = try maxpool(stem)
         h = try layer4(layer3(layer2(layer1(h))))
         return try fc(avgpool(h))
     }

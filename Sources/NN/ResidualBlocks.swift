@@ -34,7 +34,11 @@ public final class BasicBlock: Module {
     }
 
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        let out = try bn2(conv2(relu(bn1(conv1(x)))))
+        if canFuse([bn1, bn2], downsample) {
+            let h = try fused(x, conv1, bn1, relu: true)
+            return try fused(h, conv2, bn2, relu: true, residual: fusedShortcut(downsample, x))
+        }
+        let out = try bn2(conv2(bn1.withReLU(conv1(x))))
         return relu(try out + (downsample.map { try $0(x) } ?? x))
     }
 }
@@ -65,7 +69,11 @@ public final class Bottleneck: Module {
     }
 
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        let h = try relu(bn2(conv2(relu(bn1(conv1(x))))))
+        if canFuse([bn1, bn2, bn3], downsample) {
+            let h = try fused(fused(x, conv1, bn1, relu: true), conv2, bn2, relu: true)
+            return try fused(h, conv3, bn3, relu: true, residual: fusedShortcut(downsample, x))
+        }
+        let h = try bn2.withReLU(conv2(bn1.withReLU(conv1(x))))
         let out = try bn3(conv3(h))
         return relu(try out + (downsample.map { try $0(x) } ?? x))
     }
@@ -79,4 +87,28 @@ private func shortcut(inChannels: Int, outChannels: Int, stride: Int, initialise
         Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, stride: stride, initialiser: &initialiser),
         BatchNorm2d(channels: outChannels),
     ])
+}
+
+// MARK: Fused evaluation
+
+/// Whether a block may run as fused convolutions: evaluation mode in all its batch norms, no gradients, and a
+/// shortcut that is either the identity or a convolution + batch norm.
+func canFuse(_ norms: [BatchNorm2d], _ downsample: Sequential?) -> Bool {
+    guard fusedInferenceEnabled, norms.allSatisfy({ !$0.isTraining }) else { return false }
+    guard let downsample else { return true }
+    return downsample.layers.count == 2 && downsample.layers[0] is Conv2d
+        && (downsample.layers[1] as? BatchNorm2d).map { !$0.isTraining } == true
+}
+
+/// `relu?(bn(conv(x)) + residual?)` with the batch norm folded into the convolution.
+func fused(_ x: Variable, _ conv: Conv2d, _ norm: BatchNorm2d, relu: Bool, residual: Variable? = nil) throws -> Variable {
+    try conv2dBatchNormInference(x, weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
+                                 normWeight: norm.weight, normBias: norm.bias, running: norm.running,
+                                 epsilon: norm.epsilon, relu: relu, residual: residual)
+}
+
+/// The shortcut of a fused block: the identity, or its projection with the batch norm folded in.
+func fusedShortcut(_ downsample: Sequential?, _ x: Variable) throws -> Variable {
+    guard let downsample else { return x }
+    return try fused(x, downsample.layers[0] as! Conv2d, downsample.layers[1] as! BatchNorm2d, relu: false)
 }

@@ -38,11 +38,11 @@ public final class SGD: Optimizer {
                 }
             }
             if mu != 0 {
-                if var b = momentumBuffers[i] {
-                    b.withUnsafeMutableBufferPointer { b in
+                if momentumBuffers[i] != nil {
+                    // In place: a local copy of the buffer would make the update copy it (copy-on-write).
+                    momentumBuffers[i]!.withUnsafeMutableBufferPointer { b in
                         g.withUnsafeBufferPointer { g in for k in 0..<b.count { b[k] = mu * b[k] + keep * g[k] } }
                     }
-                    momentumBuffers[i] = b
                 } else {
                     momentumBuffers[i] = g
                 }

@@ -82,7 +82,7 @@ final class DNNL: @unchecked Sendable {
                 plan = try makePlan(key)
                 plans[key] = plan
             }
-            try plan.execute(buffers.compactMap { $0 }, stream: stream)
+            try oneDNNExecution.withLock { try plan.execute(buffers.compactMap { $0 }, stream: stream) }
         }
     }
 
@@ -190,8 +190,8 @@ final class DNNL: @unchecked Sendable {
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) throws {
         let ta = CChar(UInt8(ascii: transposeA ? "T" : "N")), tb = CChar(UInt8(ascii: transposeB ? "T" : "N"))
-        try check(dnnl_sgemm(ta, tb, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
-                             beta, c, Int64(ldc)), "sgemm [\(m), \(k)] x [\(k), \(n)]")
+        try oneDNNExecution.withLock { try check(dnnl_sgemm(ta, tb, Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb),
+                             beta, c, Int64(ldc)), "sgemm [\(m), \(k)] x [\(k), \(n)]") }
     }
 }
 
@@ -279,8 +279,4 @@ private final class Plan {
         var args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
         try check(dnnl_primitive_execute(reorder, stream, 2, &args), "reorder")
     }
-}
-
-private func check(_ status: dnnl_status_t, _ op: String) throws {
-    guard status == dnnl_success else { throw EngineError.dnnl(op: op, status: Int(status.rawValue)) }
 }

@@ -1,0 +1,165 @@
+import CDNNL
+import Foundation
+
+// The oneDNN primitives that work on `LayoutTensor`s: convolution (forward with post-ops, backward data and
+// weights), batch normalisation, ReLU, addition, max pooling, and the reorders between layouts. Like DNNL.swift,
+// this is the only place these oneDNN calls live. Each primitive is created once per shape, input layout, setting
+// and thread count, and cached.
+
+/// How a convolution computes: `direct`, or Winograd's minimal filtering (F(4x4, 3x3): about 2.25x fewer
+/// multiplications for 3x3 stride-1 convolutions, with a slightly larger rounding error). Winograd falls back to
+/// direct where oneDNN has no Winograd kernel for the shape.
+public enum ConvolutionAlgorithm: String, Sendable, Hashable {
+    case direct, winograd
+}
+
+final class LayoutEngine: @unchecked Sendable {
+    let engine: dnnl_engine_t
+    let stream: dnnl_stream_t
+    /// Guards the cache.
+    private let cacheLock = NSLock()
+    private var cache: [Key: Entry] = [:]
+
+    struct Key: Hashable {
+        let op: String
+        let ints: [Int]
+        let layouts: [[UInt8]]
+    }
+
+    final class Entry {
+        let pd: dnnl_primitive_desc_t?
+        let primitive: dnnl_primitive_t?
+        init(pd: dnnl_primitive_desc_t?, primitive: dnnl_primitive_t?) { (self.pd, self.primitive) = (pd, primitive) }
+    }
+
+    private static let result: Result<LayoutEngine, EngineError> = Result { try LayoutEngine() }.mapError {
+        $0 as? EngineError ?? .dnnl(op: "engine", status: -1)
+    }
+
+    static func shared() throws -> LayoutEngine { try result.get() }
+
+    private init() throws {
+        var engine: dnnl_engine_t?
+        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
+        var stream: dnnl_stream_t?
+        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream")
+        self.engine = engine!
+        self.stream = stream!
+    }
+
+    /// Number of cached primitives (tests: repeated steps must not add more).
+    var cachedCount: Int { cacheLock.withLock { cache.count } }
+
+    /// The cached primitive for `key`, made by `make` (a primitive descriptor; nil when unsupported) on first use.
+    func entry(_ key: Key, _ make: () throws -> dnnl_primitive_desc_t?) throws -> Entry {
+        if let e = cacheLock.withLock({ cache[key] }) { return e }
+        let pd = try make()
+        var primitive: dnnl_primitive_t?
+        if let pd { try check(dnnl_primitive_create(&primitive, pd), "\(key.op): create primitive") }
+        let e = Entry(pd: pd, primitive: primitive)
+        cacheLock.withLock { cache[key] = e }
+        return e
+    }
+
+    /// Executes `primitive` on raw buffers. `keep` holds the layout tensors that own them: Swift may release an object
+    /// after its last use, which for a temporary (a reordered input) would be before the primitive reads it, and its
+    /// buffer would go back to the pool while in use.
+    func run(_ primitive: dnnl_primitive_t, _ op: String,
+             _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)], keep: [AnyObject] = []) throws {
+        try withExtendedLifetime(keep) { try runNow(primitive, op, args) }
+    }
+
+    private func runNow(_ primitive: dnnl_primitive_t, _ op: String,
+                        _ args: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) throws {
+        var memories: [dnnl_memory_t] = []
+        defer { for m in memories { dnnl_memory_destroy(m) } }
+        var execArgs: [dnnl_exec_arg_t] = []
+        for (arg, desc, pointer) in args {
+            var d = desc
+            var m: dnnl_memory_t?
+            try check(dnnl_memory_create(&m, &d, engine, pointer), "\(op): memory")
+            memories.append(m!)
+            execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
+        }
+        try oneDNNExecution.withLock {
+            try check(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs), "\(op): execute")
+            try check(dnnl_stream_wait(stream), "\(op): wait")
+        }
+    }
+
+    // MARK: Reorders
+
+    /// `x` in layout `target` (`x` itself when it already is).
+    func reorder(_ x: LayoutTensor, to target: dnnl_memory_desc_t) throws -> LayoutTensor {
+        if same(x.descriptor, target) { return x }
+        let out = LayoutTensor(shape: x.shape, descriptor: target)
+        try reorder(from: x.descriptor, x.data, to: target, out.data)
+        return out
+    }
+
+    func reorder(from source: dnnl_memory_desc_t, _ src: UnsafeMutableRawPointer, to target: dnnl_memory_desc_t,
+                 _ dst: UnsafeMutableRawPointer) throws {
+        let e = try entry(Key(op: "reorder", ints: [], layouts: [bytes(source), bytes(target)])) {
+            var s = source, t = target
+            var pd: dnnl_primitive_desc_t?
+            try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine, &t, engine, nil), "reorder")
+            return pd
+        }
+        try run(e.primitive!, "reorder", [(DNNL_ARG_FROM, source, src), (DNNL_ARG_TO, target, dst)])  // callers own both
+    }
+
+    /// A plain tensor (weights) in the layout `target`, in a fresh buffer.
+    func reorder(_ t: Tensor, to target: dnnl_memory_desc_t) throws -> LayoutTensor {
+        let out = LayoutTensor(shape: t.shape, descriptor: target)
+        try t.withUnsafeBufferPointer { x in
+            try reorder(from: plainDescriptor(t.shape), UnsafeMutableRawPointer(mutating: x.baseAddress!),
+                        to: target, out.data)
+        }
+        return out
+    }
+
+    /// A copy of `x` (the buffer an accumulating convolution writes into).
+    func copy(_ x: LayoutTensor) -> LayoutTensor {
+        let out = LayoutTensor(shape: x.shape, descriptor: x.descriptor)
+        out.data.copyMemory(from: x.data, byteCount: x.byteCount)
+        return out
+    }
+}
+
+// MARK: Helpers
+
+/// Serialises every oneDNN execution in the process (this file's and DNNL.swift's): primitives share oneDNN's
+/// scratchpad, and tests run concurrently.
+let oneDNNExecution = NSLock()
+
+func bytes(_ d: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+
+func same(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+    var a = a, b = b
+    return dnnl_memory_desc_equal(&a, &b) != 0
+}
+
+func anyDescriptor(_ shape: [Int]) throws -> dnnl_memory_desc_t {
+    var md = dnnl_memory_desc_t()
+    try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), shape.map(Int64.init), dnnl_f32,
+                                           dnnl_format_tag_any), "memory descriptor \(shape)")
+    return md
+}
+
+/// A memory descriptor a primitive descriptor reports.
+func queried(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t, _ index: Int32 = 0) throws -> dnnl_memory_desc_t {
+    guard let md = dnnl_primitive_desc_query_md(pd, what, index) else {
+        throw EngineError.dnnl(op: "query memory descriptor \(what)", status: -1)
+    }
+    return md.pointee
+}
+
+func pointer(_ t: Tensor, _ body: (UnsafeMutableRawPointer) throws -> Void) rethrows {
+    try t.withUnsafeBufferPointer { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
+}
+
+func check(_ status: dnnl_status_t, _ op: String) throws {
+    guard status == dnnl_success else { throw EngineError.dnnl(op: op, status: Int(status.rawValue)) }
+}
+
+var threadKey: Int { Int(omp_get_max_threads()) }

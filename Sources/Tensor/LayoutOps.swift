@@ -1,0 +1,117 @@
+/// The engine's layer kernels on `LayoutTensor`s (oneDNN primitives, activations kept in the layout the
+/// convolutions chose). Same semantics as the plain kernels (`conv2dForward`, `batchNormTrainingForward`,
+/// `reluForward`, `maxPool2dForward`, ...), which stay as the reference they are tested against.
+public enum LayoutOps {
+    /// Convolution, optionally adding `accumulate` (a residual, any layout) to the result and then clipping at 0.
+    public static func conv2dForward(_ x: LayoutTensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
+                                     algorithm: ConvolutionAlgorithm = .direct, accumulate: LayoutTensor? = nil,
+                                     relu: Bool = false, training: Bool = true) throws -> LayoutTensor {
+        let g = try Conv2DGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+        if let bias, bias.shape != [g.outChannels] {
+            throw EngineError.shape(op: "conv2d", "bias \(bias.shape) for weight \(weight.shape): expected [\(g.outChannels)]")
+        }
+        if let accumulate, accumulate.shape != g.outputShape {
+            throw EngineError.shape(op: "conv2d", "residual \(accumulate.shape) for output \(g.outputShape)")
+        }
+        return try LayoutEngine.shared().convolutionForward(x, weight: weight, bias: bias, g, algorithm: algorithm,
+                                                            accumulate: accumulate, relu: relu, training: training)
+    }
+
+    public static func conv2dBackwardData(_ dy: LayoutTensor, weight: Tensor, inputShape: [Int], stride: Int,
+                                          padding: Int, algorithm: ConvolutionAlgorithm = .direct) throws -> LayoutTensor {
+        let g = try Conv2DGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding)
+        guard dy.shape == g.outputShape else {
+            throw EngineError.shape(op: "conv2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
+        }
+        return try LayoutEngine.shared().convolutionBackwardData(dy, weight: weight, g, algorithm: algorithm)
+    }
+
+    public static func conv2dBackwardWeights(_ dy: LayoutTensor, input: LayoutTensor, weightShape: [Int],
+                                             withBias: Bool, stride: Int, padding: Int,
+                                             algorithm: ConvolutionAlgorithm = .direct) throws
+        -> (weight: Tensor, bias: Tensor?)
+    {
+        let g = try Conv2DGeometry(input: input.shape, weight: weightShape, stride: stride, padding: padding)
+        guard dy.shape == g.outputShape else {
+            throw EngineError.shape(op: "conv2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
+        }
+        let (w, b) = try LayoutEngine.shared().convolutionBackwardWeights(dy, input: input, g, withBias: withBias,
+                                                                         algorithm: algorithm)
+        return (w, b)
+    }
+
+    /// Training-mode batch norm (batch statistics), optionally followed by ReLU in the same pass; `workspace` is
+    /// then the ReLU's mask for the backward pass.
+    public static func batchNormTraining(_ x: LayoutTensor, weight: Tensor, bias: Tensor, epsilon: Float,
+                                         relu: Bool = false) throws
+        -> (output: LayoutTensor, mean: Tensor, variance: Tensor, workspace: LayoutTensor?)
+    {
+        let g = try BatchNormGeometry(input: x.shape, parameters: [weight.shape, bias.shape])
+        guard g.countPerChannel > 1 else {
+            throw EngineError.shape(op: "batchNorm", "input \(x.shape): training needs more than 1 value per channel")
+        }
+        return try LayoutEngine.shared().batchNormTraining(x, weight: weight, bias: bias, epsilon: epsilon, relu: relu)
+    }
+
+    /// Batch norm with given statistics (evaluation mode). `training`: a backward pass will follow.
+    public static func batchNormInference(_ x: LayoutTensor, weight: Tensor, bias: Tensor, mean: Tensor,
+                                          variance: Tensor, epsilon: Float, training: Bool = false) throws -> LayoutTensor {
+        _ = try BatchNormGeometry(input: x.shape, parameters: [weight.shape, bias.shape, mean.shape, variance.shape])
+        return try LayoutEngine.shared().batchNormInference(x, weight: weight, bias: bias, mean: mean,
+                                                            variance: variance, epsilon: epsilon, training: training)
+    }
+
+    /// Gradients of batch norm (and of the fused ReLU when `workspace` is given). `training`: the statistics were
+    /// the batch's.
+    public static func batchNormBackward(_ dy: LayoutTensor, input: LayoutTensor, weight: Tensor, mean: Tensor,
+                                         variance: Tensor, epsilon: Float, training: Bool,
+                                         workspace: LayoutTensor? = nil) throws
+        -> (input: LayoutTensor, weight: Tensor, bias: Tensor)
+    {
+        _ = try BatchNormGeometry(input: input.shape, parameters: [weight.shape, mean.shape, variance.shape],
+                                  op: "batchNorm backward")
+        guard dy.shape == input.shape else {
+            throw EngineError.shape(op: "batchNorm backward", "output gradient \(dy.shape) for input \(input.shape)")
+        }
+        return try LayoutEngine.shared().batchNormBackward(dy, input: input, weight: weight, mean: mean,
+                                                           variance: variance, epsilon: epsilon, global: !training,
+                                                           workspace: workspace)
+    }
+
+    public static func relu(_ x: LayoutTensor, training: Bool = true) throws -> LayoutTensor {
+        try LayoutEngine.shared().relu(x, training: training)
+    }
+
+    public static func reluBackward(_ dy: LayoutTensor, output: LayoutTensor) throws -> LayoutTensor {
+        guard dy.shape == output.shape else {
+            throw EngineError.shape(op: "relu backward", "output gradient \(dy.shape) for output \(output.shape)")
+        }
+        return try LayoutEngine.shared().reluBackward(dy, output: output)
+    }
+
+    /// a + b, in a's layout.
+    public static func add(_ a: LayoutTensor, _ b: LayoutTensor) throws -> LayoutTensor {
+        guard a.shape == b.shape else { throw EngineError.shape(op: "add", "\(a.shape) + \(b.shape)") }
+        return try LayoutEngine.shared().add(a, b)
+    }
+
+    /// Max pooling; with `training`, also the workspace (where the maxima were) for the backward pass.
+    public static func maxPool2d(_ x: LayoutTensor, kernel: Int, stride: Int, padding: Int, training: Bool = true) throws
+        -> (output: LayoutTensor, workspace: LayoutTensor?)
+    {
+        let g = try MaxPool2DGeometry(input: x.shape, kernel: kernel, stride: stride, padding: padding)
+        return try LayoutEngine.shared().maxPool(x, g, training: training)
+    }
+
+    public static func maxPool2dBackward(_ dy: LayoutTensor, input: LayoutTensor, kernel: Int, stride: Int,
+                                         padding: Int, workspace: LayoutTensor) throws -> LayoutTensor {
+        let g = try MaxPool2DGeometry(input: input.shape, kernel: kernel, stride: stride, padding: padding)
+        guard dy.shape == g.outputShape else {
+            throw EngineError.shape(op: "maxPool2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
+        }
+        return try LayoutEngine.shared().maxPoolBackward(dy, input: input, g, workspace: workspace)
+    }
+
+    /// Primitives created so far (tests: a repeated step must create none).
+    public static var cachedPrimitiveCount: Int { (try? LayoutEngine.shared().cachedCount) ?? 0 }
+}

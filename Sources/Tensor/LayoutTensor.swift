@@ -1,0 +1,108 @@
+import CDNNL
+import Foundation
+
+/// Values in the memory layout a oneDNN primitive chose (for activations usually `nChw16c`: channels in blocks of
+/// 16, innermost), with their logical shape ([N, C, H, W] or any rank). Networks keep activations in this form from
+/// layer to layer, so a convolution's output feeds the next batch norm, ReLU, addition or pooling without being
+/// reordered; `plain()` gives the row-major values at the network's edge.
+///
+/// The buffer comes from and returns to `BufferPool`, so a training loop reuses the same buffers every step. A
+/// layout tensor is immutable once made (operations write fresh ones), so one can be shared between graph nodes.
+public final class LayoutTensor: @unchecked Sendable {
+    public let shape: [Int]
+    /// oneDNN's description of the layout.
+    let descriptor: dnnl_memory_desc_t
+    let data: UnsafeMutableRawPointer
+    let byteCount: Int
+
+    /// Uninitialised storage for `descriptor` (operations fill it).
+    init(shape: [Int], descriptor: dnnl_memory_desc_t) {
+        var d = descriptor
+        self.shape = shape
+        self.descriptor = descriptor
+        byteCount = max(dnnl_memory_desc_get_size(&d), 4)
+        data = BufferPool.shared.take(byteCount)
+    }
+
+    deinit { BufferPool.shared.give(data, byteCount) }
+
+    /// A plain (row-major) copy of `tensor`.
+    public convenience init(_ tensor: Tensor) {
+        self.init(shape: tensor.shape, descriptor: plainDescriptor(tensor.shape))
+        tensor.withUnsafeBufferPointer { x in
+            if let base = x.baseAddress { data.copyMemory(from: base, byteCount: x.count * 4) }
+        }
+    }
+
+    public var count: Int { shape.reduce(1, *) }
+
+    /// Whether the values are row-major (what `Tensor` holds).
+    public var isPlain: Bool {
+        var a = descriptor, b = plainDescriptor(shape)
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    /// The values in row-major order.
+    public func plain() throws -> Tensor {
+        let source = try LayoutEngine.shared().reorder(self, to: plainDescriptor(shape))
+        var out = Tensor(shape: shape)
+        out.withUnsafeMutableBufferPointer { y in
+            if let base = y.baseAddress { base.update(from: source.data.assumingMemoryBound(to: Float.self), count: y.count) }
+        }
+        return out
+    }
+
+    /// A short name of the layout (`nchw`, `blocked`), for messages.
+    public var layoutName: String { isPlain ? "plain" : "blocked" }
+}
+
+/// Row-major descriptor for `shape` (`a`, `ab`, `abc`, `abcd`, `abcde`).
+func plainDescriptor(_ shape: [Int]) -> dnnl_memory_desc_t {
+    let tags: [dnnl_format_tag_t] = [dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde]
+    precondition(shape.count <= 5, "LayoutTensor: rank \(shape.count) is not supported")
+    var md = dnnl_memory_desc_t()
+    let dims = shape.isEmpty ? [Int64(1)] : shape.map(Int64.init)
+    let status = dnnl_memory_desc_init_by_tag(&md, Int32(dims.count), dims, dnnl_f32, tags[max(shape.count, 1)])
+    precondition(status == dnnl_success, "LayoutTensor: no plain descriptor for \(shape)")
+    return md
+}
+
+/// Buffers by size, kept after use and handed out again: a training step allocates the same sizes every time, and
+/// taking a kept buffer avoids the allocator's page faults and zeroing of fresh large allocations.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+    private let lock = NSLock()
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var freeBytes = 0
+    /// Beyond this many idle bytes, returned buffers go back to the system.
+    private let limit = 1 << 30
+
+    func take(_ bytes: Int) -> UnsafeMutableRawPointer {
+        let kept: UnsafeMutableRawPointer? = lock.withLock {
+            guard let p = free[bytes]?.popLast() else { return nil }
+            freeBytes -= bytes
+            return p
+        }
+        if let kept { return kept }
+        return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    }
+
+    func give(_ p: UnsafeMutableRawPointer, _ bytes: Int) {
+        let keep = lock.withLock {
+            guard freeBytes + bytes <= limit else { return false }
+            free[bytes, default: []].append(p)
+            freeBytes += bytes
+            return true
+        }
+        if !keep { p.deallocate() }
+    }
+
+    /// Returns every idle buffer to the system.
+    func drain() {
+        let all = lock.withLock { () -> [UnsafeMutableRawPointer] in
+            defer { free = [:]; freeBytes = 0 }
+            return free.values.flatMap { $0 }
+        }
+        for p in all { p.deallocate() }
+    }
+}
