@@ -141,7 +141,7 @@ func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, 
     let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
     trainer.showProgressBar = !quiet
     trainer.report = { line in
-        if !quiet { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped
         run.appendLog(line)
     }
     return try trainer.fit(resume: resume)
