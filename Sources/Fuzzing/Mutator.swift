@@ -1,17 +1,7 @@
-/// SplitMix64: a tiny, fast generator whose whole state is one seed, so a fuzz run is replayed from its seed.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
+import Tensor
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The fuzzer draws from the engine's seeded generator, so a fuzz run is replayed from its seed.
+extension SeededGenerator {
     /// Uniform in 0..<n (n > 0); the modulo bias is irrelevant here.
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
     public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
@@ -27,14 +17,14 @@ public struct Mutator: Sendable {
         case swapLines, dropOrRepeatLine, swapFields, numericEdit
     }
 
-    public var rng: SplitMix64
+    public var rng: SeededGenerator
     /// Inputs never grow beyond this many bytes.
     public let maximumSize: Int
     /// Text-level operations are drawn more often for text formats (and FITS, whose headers are text).
     public let textWeight: Double
 
     public init(seed: UInt64, maximumSize: Int = 1 << 20, textWeight: Double = 0.3) {
-        rng = SplitMix64(seed: seed)
+        rng = SeededGenerator(seed: seed)
         self.maximumSize = maximumSize
         self.textWeight = textWeight
     }
