@@ -47,15 +47,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-        var objects: [PreparedObject]
-        switch split {
-        case "all": objects = dataset.objects.filter { $0.split != .train }
-        default:
-            guard let name = SplitName(rawValue: split) else {
-                throw ValidationError("--split takes test, holdout, validation, train or all, not '\(split)'")
-            }
-            objects = dataset.objects(in: name)
-        }
+        var objects = try dataset.objects(judgedOn: split)
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
         let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration, last: last)

@@ -67,12 +67,7 @@ struct Explain: ParsableCommand {
         let labelled: Bool
         if let data {
             let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-            if split == "all" { objects = dataset.objects.filter { $0.split != .train } } else {
-                guard let name = SplitName(rawValue: split) else {
-                    throw ValidationError("--split takes test, holdout, validation, train or all, not '\(split)'")
-                }
-                objects = dataset.objects(in: name)
-            }
+            objects = try dataset.objects(judgedOn: split)
             labelled = true
         } else {
             objects = try imageFolderObjects(URL(fileURLWithPath: images!))
