@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
             Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
             early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
             can set any field of the run configuration; options given here override it. The run folder gets \
-            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log.
+            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log.             --init FILE fine-tunes: the network starts from a run's checkpoint or a torchvision ResNet's weights             (a new head when the classes differ); --freeze-backbone then trains the head alone.
             """)
 
     @Option(help: "Prepared dataset folder (from `perseus prepare`).")
@@ -63,6 +63,12 @@ struct Train: ParsableCommand {
     @Option(help: "Threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start from these weights (fine-tuning): a run's best.safetensors or a torchvision ResNet state dict saved as safetensors. The backbone must match the model and bands; the head is kept only if it fits the classes, else a new one is made. Normalisation is measured on this run's data.", valueName: "file.safetensors"))
+    var initFrom: String?
+
+    @Flag(help: "With --init: train only the head; the backbone's weights and batch-norm statistics stay fixed.")
+    var freezeBackbone = false
+
     @Flag(help: "Continue the run in --out from its last finished epoch.")
     var resume = false
 
@@ -101,6 +107,10 @@ struct Train: ParsableCommand {
         if let augmentation { c.augmentation = augmentation }
         if let patience { c.patience = patience }
         if let threads { c.threads = threads }
+        if let initFrom { c.initFrom = initFrom }
+        if freezeBackbone { c.freezeBackbone = true }
+        // Recorded absolute, so the run's config.yaml names the file wherever the run is continued from.
+        if !c.initFrom.isEmpty { c.initFrom = URL(fileURLWithPath: c.initFrom).standardizedFileURL.path }
         try c.validate()
         return c
     }
@@ -123,6 +133,9 @@ struct Train: ParsableCommand {
             if configuration != saved { try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration) }
         } else {
             configuration = try resolvedConfiguration()
+            if !configuration.initFrom.isEmpty, !FileManager.default.fileExists(atPath: configuration.initFrom) {
+                throw ValidationError("--init \(configuration.initFrom) does not exist")
+            }
             try configuration.resolveBands(from: dataset)
             runFolder = try RunFolder.create(at: url, force: force)
             try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration)

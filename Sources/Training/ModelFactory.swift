@@ -14,7 +14,7 @@ extension TrainingConfiguration {
     }
 
     func makeOptimizer(for model: ResNet) -> any Optimizer {
-        let parameters = model.namedParameters()
+        let parameters = trainableParameters(of: model)
         switch optimizer {
         case "adam": return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
         case "adamw": return Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)

@@ -85,6 +85,9 @@ public final class Trainer {
             preprocessing = saved.preprocessing
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         } else {
+            // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
+            // the weights, so `initFrom` is applied only here.
+            for line in try config.applyInitialWeights(to: model) { report(line) }
             preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey,
                                                       channels: config.inputChannels, stretch: config.stretch == "asinh")
         }
@@ -106,9 +109,11 @@ public final class Trainer {
             let bar = showProgressBar ? ProgressBar(total: items.count, label: "epoch \(epoch)/\(config.epochs)") : nil
             var lossSum = 0.0, hits = 0, seen = 0
             model.train()
+            if config.freezeBackbone { model.freezeBackboneStatistics() }
             while let batch = try loader.next() {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
-                let logits = try model(Variable(preprocessing.normalise(batch.images)))
+                let input = try Variable(preprocessing.normalise(batch.images))
+                let logits = try config.freezeBackbone ? model.headOnFrozenBackbone(input) : model(input)
                 let loss = try softmaxCrossEntropy(logits: logits, labels: batch.labels,
                                                    classWeights: config.classWeights.isEmpty ? nil : config.classWeights,
                                                    labelSmoothing: config.labelSmoothing)
@@ -118,7 +123,7 @@ public final class Trainer {
                 }
                 optimizer.zeroGrad()
                 try loss.backward()
-                if config.gradientClipNorm > 0 { _ = clipGradientNorm(model.parameters, maxNorm: config.gradientClipNorm) }
+                if config.gradientClipNorm > 0 { _ = clipGradientNorm(optimizer.parameters.map(\.variable), maxNorm: config.gradientClipNorm) }
                 try optimizer.step()
                 state.step += 1
                 lossSum += Double(loss.value.scalars[0]) * Double(batch.labels.count)

@@ -47,6 +47,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
 
+    /// Fine-tuning: a safetensors state dict (a run's best/last.safetensors, or torchvision's ResNet) whose weights
+    /// the network starts from; empty to start from a random initialisation. See FineTuning.swift.
+    public var initFrom = ""
+    /// Train only the head (`fc`); the backbone's weights and batch-norm statistics stay as `initFrom` has them.
+    public var freezeBackbone = false
+
     public init() {}
 
     public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
@@ -78,6 +84,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
             throw fail("threads, patience, decaySteps and warmupEpochs cannot be negative")
         }
+        guard initFrom.isEmpty || initFrom.hasSuffix(".safetensors") else {
+            throw fail("initFrom '\(initFrom)' is not a .safetensors file (a run's best.safetensors, or a saved torchvision state dict)")
+        }
+        guard !freezeBackbone || !initFrom.isEmpty else {
+            throw fail("freezeBackbone needs initFrom: a frozen random backbone would never learn features")
+        }
     }
 }
 
@@ -90,7 +102,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
-             augmentation, classWeights, labelSmoothing, threads
+             augmentation, classWeights, labelSmoothing, threads, initFrom, freezeBackbone
     }
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
@@ -110,6 +122,7 @@ extension TrainingConfiguration {
         try read(.patience, &patience); try read(.augmentation, &augmentation)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
         try read(.threads, &threads)
+        try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
     }
 
     /// Where `init(from:)` finds the configuration that the decoded keys override.
