@@ -6,6 +6,11 @@ public struct LogisticRegression: Codable, Sendable, Equatable {
     public var coefficients: [Double]
     public var intercept: Double
 
+    public init(coefficients: [Double], intercept: Double) {
+        self.coefficients = coefficients
+        self.intercept = intercept
+    }
+
     public func logit(_ x: [Double]) -> Double {
         precondition(x.count == coefficients.count, "LogisticRegression: \(x.count) values for \(coefficients.count) coefficients")
         return zip(coefficients, x).map(*).reduce(intercept, +)

@@ -19,6 +19,12 @@ public struct CatalogueModel: Codable, Sendable {
 
     public static let fileName = "catalogue-model.json"
 
+    public init(features: [String], trees: BoostedTrees, combiner: LogisticRegression) {
+        self.features = features
+        self.trees = trees
+        self.combiner = combiner
+    }
+
     /// The trees' inputs for an object, or nil when it has none of the parameters.
     public func row(_ object: PreparedObject) -> [Double]? {
         Self.row(object, features: features)
@@ -55,14 +61,22 @@ public struct CatalogueModel: Codable, Sendable {
         precondition(network.ids == objects.map(\.id), "CatalogueModel.apply: predictions are not for these objects")
         var out = network
         for (i, o) in objects.enumerated() {
-            guard let r = row(o) else { continue }
-            out.memberProbability[i] = combiner.probability([Self.logOdds(network.memberProbability[i]), trees.logit(r)])
+            if let p = probability(network: network.memberProbability[i], object: o) { out.memberProbability[i] = p }
         }
         var loss = 0.0
         for (p, y) in zip(out.memberProbability, out.labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
         out.loss = out.labels.isEmpty ? 0 : loss / Double(out.labels.count)
         return out
     }
+
+    /// The combined membership probability of an object the network gave `network`, or nil when the object has
+    /// none of the parameters.
+    public func probability(network: Double, object: PreparedObject) -> Double? {
+        row(object).map { combiner.probability([Self.logOdds(network), trees.logit($0)]) }
+    }
+
+    /// The catalogue columns the trees read besides the magnitude.
+    public var parameterNames: [String] { Array(features.dropFirst()) }
 
     /// How many of `objects` the trees can judge.
     public func covered(_ objects: [PreparedObject]) -> Int { objects.filter { row($0) != nil }.count }
