@@ -144,5 +144,7 @@ func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, 
         if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped
         run.appendLog(line)
     }
-    return try trainer.fit(resume: resume)
+    let outcome = try trainer.fit(resume: resume)
+    if configuration.catalogueModel { trainer.report(try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)) }
+    return outcome
 }

@@ -63,8 +63,9 @@ struct ResumeState: Codable {
 }
 
 extension TrainingConfiguration {
-    /// The settings (by their YAML names) that differ from `other`, apart from `epochs` and `threads`, which a
-    /// resumed run may change (train for longer; run on another machine, at the price of bit-identical results).
+    /// The settings (by their YAML names) that differ from `other`, apart from `epochs`, `threads` and
+    /// `catalogueModel`, which a resumed run may change (train for longer; run on another machine, at the price of
+    /// bit-identical results; add or drop the catalogue model, which is fitted after the network).
     public func changedSettings(from other: TrainingConfiguration) -> [String] {
         func fields(_ c: TrainingConfiguration) -> [String: NSObject] {
             guard let data = try? JSONEncoder().encode(c),
@@ -72,7 +73,7 @@ extension TrainingConfiguration {
             return object
         }
         let mine = fields(self), theirs = fields(other)
-        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads"]).sorted()
+        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads", "catalogueModel"]).sorted()
             .filter { mine[$0] != theirs[$0] }
     }
 }

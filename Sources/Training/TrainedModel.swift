@@ -8,6 +8,8 @@ public struct TrainedModel {
     public var preprocessing: Preprocessing
     public var configuration: TrainingConfiguration
     public var checkpoint: URL
+    /// The run's catalogue model (`catalogue-model.json`), when it has one.
+    public var catalogueModel: CatalogueModel?
 
     /// Loads `best.safetensors` (or `last.safetensors` with `last: true`) from a run folder.
     public static func load(run: RunFolder, last: Bool = false) throws -> TrainedModel {
@@ -20,6 +22,7 @@ public struct TrainedModel {
         let file = try SafeTensors(contentsOf: checkpoint)
         let model = try loadClassifier(file, source: checkpoint.path)
         return TrainedModel(model: model, preprocessing: try Preprocessing(metadata: file.metadata, source: checkpoint.path),
-                            configuration: configuration, checkpoint: checkpoint)
+                            configuration: configuration, checkpoint: checkpoint,
+                            catalogueModel: try CatalogueModel.load(run: run))
     }
 }

@@ -47,6 +47,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var labelSmoothing: Float = 0
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
+    /// Also fit the catalogue model (`CatalogueModel`): boosted trees on the catalogue's magnitude and parameters,
+    /// combined with the network on the validation split. Needs a dataset prepared with parameters.
+    public var catalogueModel = false
 
     public init() {}
 
@@ -91,7 +94,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
-             augmentation, classWeights, labelSmoothing, threads
+             augmentation, classWeights, labelSmoothing, threads, catalogueModel
     }
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
@@ -110,7 +113,7 @@ extension TrainingConfiguration {
         try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
         try read(.patience, &patience); try read(.augmentation, &augmentation)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
-        try read(.threads, &threads)
+        try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
     }
 
     /// Where `init(from:)` finds the configuration that the decoded keys override.
@@ -155,7 +158,7 @@ extension TrainingConfiguration {
         var c = TrainingConfiguration()
         c.model = "resnet18"
         c.inputSize = 64
-        c.epochs = 30
+        c.epochs = 12
         c.batchSize = 32
         c.learningRate = 0.02
         c.momentum = 0.9
@@ -166,6 +169,7 @@ extension TrainingConfiguration {
         c.gradientClipNorm = 5
         c.augmentation = "online"
         c.patience = 0
+        c.catalogueModel = true
         return c
     }
 }
