@@ -29,7 +29,7 @@ struct ResumeState: Codable {
         return changed
     }
 
-    func save(to url: URL, model: ResNet, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
+    func save(to url: URL, model: any Classifier, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
         var file = SafeTensors()
         for (name, value) in model.stateDict() { file.tensors["model." + name] = value }
         let optimizerState = optimizer.state()
@@ -43,7 +43,7 @@ struct ResumeState: Codable {
     }
 
     /// Loads a resume file into the model and optimizer and returns the bookkeeping.
-    static func load(_ url: URL, into model: ResNet, optimizer: any Optimizer) throws
+    static func load(_ url: URL, into model: any Classifier, optimizer: any Optimizer) throws
         -> (state: ResumeState, preprocessing: Preprocessing) {
         let file = try SafeTensors(contentsOf: url)
         var weights: [String: StateTensor] = [:], slots = SafeTensors()

@@ -14,7 +14,7 @@ public struct TrainingOutcome: Sendable {
     public var stoppedEarly: Bool
 }
 
-/// Trains a ResNet as configured: the training objects under the configured augmentation, one validation pass per
+/// Trains a network (a ResNet or a vision transformer) as configured: the training objects under the configured augmentation, one validation pass per
 /// epoch, early stopping on validation loss that restores the best weights, and a commit of the whole training
 /// state after every epoch so `fit(resume: true)` continues a killed run from its last finished epoch.
 public final class Trainer {

@@ -5,7 +5,8 @@ import Yams
 /// SGD with exponential learning-rate decay, x15 rotations, early stopping on validation loss); every field can be
 /// set from a YAML file (`--config`) and then from command-line options, in that order.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
-    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152.
+    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152, or vit-tiny (a small vision
+    /// transformer, patch 8, at the input size).
     public var model = "resnet18"
     /// Side of the square network input in pixels; cutouts are resized (area-averaged down) to it.
     public var inputSize = 200
@@ -52,7 +53,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
+    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vit-tiny"]
 
     /// Checks values a run cannot start with; the message says what to fix.
     public func validate() throws {
