@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report", "Tabular"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,7 +39,7 @@ let package = Package(
 
         // Training runs: configuration, the loop with early stopping, run folders that resume.
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", "Files", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", "Files", "Tabular", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
@@ -47,6 +47,7 @@ let package = Package(
 
         // Judging and showing.
         .target(name: "Evaluation"),
+        .target(name: "Tabular"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging", "Files"]),
 
         .executableTarget(
@@ -73,8 +74,9 @@ let package = Package(
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
-        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging", "Files"]),
+        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging", "Files", "Tabular"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset", "Files"]),
     ],
     swiftLanguageModes: [.v6]

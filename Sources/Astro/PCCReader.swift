@@ -2,10 +2,12 @@ import Foundation
 
 extension CatalogTable {
     /// Column names given to the Perseus Cluster Catalog export's fields (GAVO Heidelberg, Wittmann et al. 2019).
-    /// Fields 6..19 are photometric and structural parameters this project does not use; they keep neutral names
-    /// (`field6`...) rather than guessed meanings.
+    /// Fields 6..19 are photometric and structural parameters (errors among them); they keep neutral names
+    /// (`field6`...) rather than guessed meanings, and only the catalogue model uses them, as numbers.
     public static let pccColumns: [String] =
-        ["altName", "id", "ra", "dec", "mag"] + (6...19).map { "field\($0)" } + ["class", "nucleation", "url"]
+        ["altName", "id", "ra", "dec", "mag"] + pccParameterColumns + ["class", "nucleation", "url"]
+
+    public static let pccParameterColumns = (6...19).map { "field\($0)" }
 
     /// Reads the PCC fixed-width export: fields separated by two or more spaces, `N/A` for missing, 21 fields, or 22
     /// for the dE/ETG candidates that carry a nucleation class (field 21); the last field is the stamp URL.

@@ -36,7 +36,7 @@ extension PreparedDataset {
         for i in split.train { objects[pool[i]].split = .train }
         for i in split.validation { objects[pool[i]].split = .validation }
         for i in split.test { objects[pool[i]].split = .test }
-        return PreparedDataset(objects: objects)
+        return PreparedDataset(objects: objects, parameterNames: parameterNames)
     }
 
     /// Indices of the objects that take part in training and testing (all but holdout).

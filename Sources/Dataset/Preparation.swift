@@ -21,6 +21,9 @@ public struct PreparationOptions: Sendable {
     public var redshiftLabels = RedshiftLabeling.study
     public var matchRadiusArcsec = 2.0
     public var split: SplitOptions
+    /// Catalogue columns carried into the dataset as parameters for the catalogue model; nil: the PCC's photometric
+    /// and structural fields (6-19) when the catalogue has them.
+    public var parameters: [String]?
 
     public init(catalog: URL, images: URL, seed: UInt64) {
         self.catalog = catalog
@@ -91,6 +94,8 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
         notes.append("spectra \(url.lastPathComponent): \(report.matched) matched to catalogue objects, \(spectra!.objects.count) added as objects of their own")
     }
 
+    let parameters = try parameterColumns(options.parameters, of: catalog)
+    if !parameters.isEmpty { notes.append("parameters carried for the catalogue model: " + parameters.joined(separator: ", ")) }
     let images = try ImageFolderIndex(folder: options.images)
     let wide = try options.wideImages.map(ImageFolderIndex.init(folder:))
     // A catalogue label column wins; otherwise the PCC class decides.
@@ -125,12 +130,12 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
     var prepared: [PreparedObject] = []
     for (i, (o, source)) in pool.enumerated() {
         guard let s = splitOf[i] else { continue }  // left out by class balancing
-        prepared.append(preparedObject(o, source: source, split: s, wide: wide))
+        prepared.append(preparedObject(o, source: source, split: s, wide: wide, parameters: parameters))
     }
     if options.spectraHeldOut {
-        prepared += keptSpectra.map { preparedObject($0, source: "spectra", split: .holdout, wide: nil) }
+        prepared += keptSpectra.map { preparedObject($0, source: "spectra", split: .holdout, wide: nil, parameters: parameters) }
     }
-    return Preparation(dataset: PreparedDataset(objects: prepared), catalogCleaning: catalogReport,
+    return Preparation(dataset: PreparedDataset(objects: prepared, parameterNames: parameters), catalogCleaning: catalogReport,
                        spectraCleaning: spectraReport, notes: notes)
 }
 
@@ -145,7 +150,18 @@ private func redFractions(_ objects: [LabelledObject], rules: CleaningRules) -> 
     return out
 }
 
-private func preparedObject(_ o: LabelledObject, source: String, split: SplitName, wide: ImageFolderIndex?) -> PreparedObject {
+/// The parameter columns asked for, each checked against the catalogue.
+private func parameterColumns(_ asked: [String]?, of catalog: Catalog) throws -> [String] {
+    guard let asked else { return CatalogTable.pccParameterColumns.filter(catalog.columns.contains) }
+    if let missing = asked.first(where: { !catalog.columns.contains($0) }) {
+        throw CatalogError(file: catalog.source, column: missing,
+                           message: "no column '\(missing)' to carry as a parameter; the table has: \(catalog.columns.joined(separator: ", "))")
+    }
+    return asked
+}
+
+private func preparedObject(_ o: LabelledObject, source: String, split: SplitName, wide: ImageFolderIndex?,
+                            parameters: [String]) -> PreparedObject {
     let c = o.object
     let photometry = c.photometry
     return PreparedObject(
@@ -155,5 +171,8 @@ private func preparedObject(_ o: LabelledObject, source: String, split: SplitNam
         uMinusG: photometry.map { $0.u - $0.g } ?? c.extraNumber("u_g"),
         rMinusI: photometry.map { $0.r - $0.i } ?? c.extraNumber("r_i"),
         objectClass: c.objectClass ?? c.spectralClass, redshift: c.redshift, label: o.label!, split: split,
-        image: o.image!, wideImage: wide?.url(for: c))
+        image: o.image!, wideImage: wide?.url(for: c),
+        parameters: parameters.reduce(into: [:]) { out, name in
+            if let v = c.extraNumber(name), v.isFinite { out[name] = v }
+        })
 }

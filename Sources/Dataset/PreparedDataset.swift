@@ -29,10 +29,14 @@ public struct PreparedObject: Sendable, Equatable {
     public var image: URL
     /// Wider cutout of the same object at the same scale (to rotate without empty corners), absolute.
     public var wideImage: URL?
+    /// The catalogue's other measured quantities carried for the catalogue model (PCC photometric and structural
+    /// parameters, by column name); a missing value is absent.
+    public var parameters: [String: Double] = [:]
 
     public init(id: String, source: String, ra: Double, dec: Double, magnitude: Double? = nil, gMinusZ: Double? = nil,
                 gMinusR: Double? = nil, uMinusG: Double? = nil, rMinusI: Double? = nil, objectClass: String? = nil,
-                redshift: Double? = nil, label: Int, split: SplitName, image: URL, wideImage: URL? = nil) {
+                redshift: Double? = nil, label: Int, split: SplitName, image: URL, wideImage: URL? = nil,
+                parameters: [String: Double] = [:]) {
         self.id = id
         self.source = source
         self.ra = ra
@@ -48,15 +52,27 @@ public struct PreparedObject: Sendable, Equatable {
         self.split = split
         self.image = image
         self.wideImage = wideImage
+        self.parameters = parameters
     }
 }
 
 /// The folder `perseus prepare` writes and `train`/`evaluate` read: `objects.csv` (one row per object with its
-/// label, split and image files) and `cleaning.txt` (what each rule removed and why).
+/// label, split and image files, then one column per catalogue parameter) and `cleaning.txt` (what each rule
+/// removed and why).
 public struct PreparedDataset: Sendable {
     public var objects: [PreparedObject]
+    /// The parameter columns, in order.
+    public var parameterNames: [String]
 
-    public init(objects: [PreparedObject]) { self.objects = objects }
+    /// `parameterNames` defaults to every parameter the objects have, in order of first appearance.
+    public init(objects: [PreparedObject], parameterNames: [String]? = nil) {
+        self.objects = objects
+        self.parameterNames = parameterNames ?? {
+            var seen = Set<String>(), names: [String] = []
+            for o in objects { for key in o.parameters.keys.sorted() where seen.insert(key).inserted { names.append(key) } }
+            return names
+        }()
+    }
 
     public static let columns = ["id", "source", "ra", "dec", "magnitude", "g_z", "g_r", "u_g", "r_i", "class",
                                  "redshift", "label", "split", "image", "image_wide"]
@@ -69,12 +85,13 @@ public struct PreparedDataset: Sendable {
             guard let s else { return "" }
             return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
-        var lines = [Self.columns.joined(separator: ",")]
+        var lines = [(Self.columns + parameterNames.map { quoted($0) ?? "" }).joined(separator: ",")]
         for o in objects {
             lines.append([quoted(o.id), o.source, String(o.ra), String(o.dec), number(o.magnitude), number(o.gMinusZ),
                           number(o.gMinusR), number(o.uMinusG), number(o.rMinusI), quoted(o.objectClass),
                           number(o.redshift), String(o.label), o.split.rawValue, quoted(o.image.path),
-                          quoted(o.wideImage?.path)].joined(separator: ","))
+                          quoted(o.wideImage?.path)].joined(separator: ",")
+                         + parameterNames.map { "," + number(o.parameters[$0]) }.joined())
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -96,6 +113,7 @@ public struct PreparedDataset: Sendable {
             throw CatalogError(file: file.path, column: missing, message: "has no column '\(missing)'")
         }
         func cell(_ row: CatalogTable.Row, _ name: String) -> String? { row.cells[table.columnIndex(name)!] }
+        let parameterNames = table.columns.filter { !columns.contains($0) }
         return PreparedDataset(objects: try table.rows.map { row in
             func number(_ name: String) throws -> Double? {
                 guard let t = cell(row, name) else { return nil }
@@ -120,7 +138,8 @@ public struct PreparedDataset: Sendable {
                 uMinusG: try number("u_g"), rMinusI: try number("r_i"), objectClass: cell(row, "class"),
                 redshift: try number("redshift"), label: label, split: split,
                 image: URL(fileURLWithPath: try required("image")),
-                wideImage: cell(row, "image_wide").map { URL(fileURLWithPath: $0) })
-        })
+                wideImage: cell(row, "image_wide").map { URL(fileURLWithPath: $0) },
+                parameters: try parameterNames.reduce(into: [:]) { $0[$1] = try number($1) })
+        }, parameterNames: parameterNames)
     }
 }

@@ -21,6 +21,9 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
     var noCalibration = false
 
+    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.")
+    var noCatalogueModel = false
+
     @Option(help: "Prepared dataset folder (from `perseus prepare`).")
     var data: String
 
@@ -50,7 +53,8 @@ struct Evaluate: ParsableCommand {
         var objects = try dataset.objects(judgedOn: split)
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration, last: last)
+        let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration,
+                                                catalogue: !noCatalogueModel, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: dataset.objects, threshold: threshold)
         print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runFolders.count > 1 ? ", ensemble of \(runFolders.count) runs" : "")")
         notes.forEach { print("  " + $0) }
@@ -69,8 +73,9 @@ struct Evaluate: ParsableCommand {
 func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], reference: [PreparedObject],
                  tta: Bool, threshold: Double = 0.5) throws -> RunEvaluation {
     let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
-    let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
+    var predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                   augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
+    if let catalogue = trained.catalogueModel { predictions = catalogue.apply(to: predictions, objects: objects) }
     return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)
 }
 

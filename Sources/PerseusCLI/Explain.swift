@@ -7,7 +7,8 @@ import NN
 import Report
 import Training
 
-/// `perseus explain`: where a trained run looks, per object, as Grad-CAM and integrated-gradients overlays.
+/// `perseus explain`: where a trained run looks, per object, as Grad-CAM (ResNet runs), attention-rollout (vision
+/// transformer runs) and integrated-gradients overlays.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Saliency maps of a trained run's decisions (Grad-CAM and integrated gradients) as overlays on the cutouts.",
@@ -16,7 +17,9 @@ struct Explain: ParsableCommand {
             over it; bright yellow = most salient) and saliency.csv (id, true label when known, membership \
             probability, whether the prediction is right, the files). Both maps explain the predicted class's \
             log-odds. Grad-CAM uses the activation after --stage (layer4, the last convolutional stage, is coarse: \
-            input/32 pixels); integrated gradients integrate the input gradient from a black image in --steps steps.
+            input/32 pixels); integrated gradients integrate the input gradient from a black image in --steps steps. \
+            For a vision transformer run (vit-tiny) use --methods rollout,ig: <id>-rollout.png is the class token's \
+            attention rolled out through the layers (Abnar & Zuidema 2020), on the patch grid.
             """)
 
     @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
@@ -46,8 +49,8 @@ struct Explain: ParsableCommand {
     @Option(help: "Explain at most this many objects (0: all).")
     var limit: Int = 0
 
-    @Option(help: "Which maps: gradcam, ig or both (comma-separated).")
-    var methods: String = "gradcam,ig"
+    @Option(help: "Which maps: gradcam (ResNet), rollout (vision transformer), ig (comma-separated; default gradcam,ig or rollout,ig).")
+    var methods: String?  // default: gradcam,ig for a ResNet run, rollout,ig for a vision transformer
 
     func validate() throws {
         guard (images == nil) != (data == nil) else { throw ValidationError("give exactly one of --images or --data") }
@@ -55,9 +58,9 @@ struct Explain: ParsableCommand {
             throw ValidationError("--stage takes \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")), not '\(stage)'")
         }
         guard steps >= 1, limit >= 0, (0...1).contains(alpha) else { throw ValidationError("--steps >= 1, --limit >= 0, --alpha in 0...1") }
-        let chosen = methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !chosen.isEmpty, chosen.allSatisfy({ ["gradcam", "ig"].contains($0) }) else {
-            throw ValidationError("--methods takes gradcam, ig or both, not '\(methods)'")
+        let chosen = (methods ?? "ig").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !chosen.isEmpty, chosen.allSatisfy({ ["gradcam", "rollout", "ig"].contains($0) }) else {
+            throw ValidationError("--methods takes gradcam, rollout or ig (comma-separated), not '\(methods ?? "")'")
         }
     }
 
@@ -78,11 +81,12 @@ struct Explain: ParsableCommand {
 
         let output = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let methods = self.methods ?? (trained.model is VisionTransformer ? "rollout,ig" : "gradcam,ig")
         let chosen = Set(methods.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let explainer = SaliencyExplainer(model: trained.model, preprocessing: trained.preprocessing)
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         let bar = ProgressBar(total: objects.count, label: "explain")
-        var rows = ["id,true_label,member_probability,correct,input,gradcam,ig"]
+        var rows = ["id,true_label,member_probability,correct,input,gradcam_or_rollout,ig"]
         var right = 0
         for (i, object) in objects.enumerated() {
             let image = try samples.load(i, .identity)
@@ -96,6 +100,12 @@ struct Explain: ParsableCommand {
                 try writePNG(saliencyOverlay(cutout: image, map: map.values, mapWidth: map.width, mapHeight: map.height, alpha: alpha),
                              output.appendingPathComponent("\(stem)-gradcam.png"))
                 files[1] = "\(stem)-gradcam.png"
+            }
+            if chosen.contains("rollout") {
+                let map = try explainer.attentionRollout([image])[0]
+                try writePNG(saliencyOverlay(cutout: image, map: map.values, mapWidth: map.width, mapHeight: map.height, alpha: alpha),
+                             output.appendingPathComponent("\(stem)-rollout.png"))
+                files[1] = "\(stem)-rollout.png"
             }
             if chosen.contains("ig") {
                 let map = try explainer.integratedGradients(image, target: predicted, steps: steps).map

@@ -83,7 +83,8 @@ struct Predict: ParsableCommand {
         let source: PredictionRowSource
         if let catalog {
             source = try CatalogueRows(catalog: URL(fileURLWithPath: catalog), images: folder, imageColumn: imageColumn,
-                                       shard: shard, firstRow: resumedAt)
+                                       shard: shard, firstRow: resumedAt,
+                                       parameters: trained.catalogueModel?.parameterNames ?? [])
         } else {
             if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
             source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
@@ -109,6 +110,10 @@ struct Predict: ParsableCommand {
         let done = try prediction.run(source, into: written)
         let seconds = Date().timeIntervalSince(started)
         let rate = Double(done.rows - rowsBefore) / max(seconds, 1e-9)
+        if let model = trained.catalogueModel {
+            print(catalog == nil ? "catalogue model not used: predicting a folder of images gives it no catalogue values"
+                                 : "catalogue model combined in where a row has any of: \(model.parameterNames.joined(separator: ", "))")
+        }
         print("shard \(shard): \(done.rows) rows of \(done.inputRows ?? 0) in the input: \(done.predicted) predicted, \(done.rows - done.predicted) without a prediction (see the status column); wrote \(out)")
         print(String(format: "this run: %d rows in %.1f s (%.1f rows/s)", done.rows - rowsBefore, seconds, rate))
         if let peak = peakResidentBytes() {

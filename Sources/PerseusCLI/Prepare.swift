@@ -44,6 +44,9 @@ struct Prepare: ParsableCommand {
     @Option(help: "Drop objects with any of these SDSS photo flags (comma-separated names, e.g. SATURATED,NODEBLEND).")
     var rejectFlags: String = ""
 
+    @Option(help: "Catalogue columns to carry as parameters for the catalogue model (comma-separated; 'none'). Default: the PCC's photometric and structural fields 6-19 when the catalogue has them.")
+    var parameters: String?
+
     @Flag(help: "Drop objects that SDSS classifies as stars (spectroscopic class or photometric type).")
     var removeStars = false
 
@@ -74,6 +77,9 @@ struct Prepare: ParsableCommand {
         options.rules.rejectFlags = rejectFlags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         options.rules.removeStars = removeStars ? .either : nil
         options.spectraHeldOut = !spectraInTraining
+        if let parameters {
+            options.parameters = parameters == "none" ? [] : parameters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         options.split.balance = balance
         let preparation = try prepare(options)
         try preparation.dataset.write(to: output, cleaning: preparation.cleaningText)

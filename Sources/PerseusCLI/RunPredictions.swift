@@ -5,28 +5,36 @@ import Training
 
 /// Predictions of one run or an ensemble of runs on prepared objects: each run's own temperature applied
 /// (`calibration.json`) unless `calibrated` is false, test-time augmentation over the study's 16 rotations if
-/// asked, probabilities averaged over the runs with the spread over runs and augmentations. `notes` says what was
-/// applied, one line per run.
-func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibrated: Bool, last: Bool = false,
-                 progress: Bool = false) throws -> (predictions: Predictions, notes: [String]) {
+/// asked, each run's catalogue model combined in unless `catalogue` is false (its combiner was fitted on the
+/// network's own probabilities, so the temperature is then left out), probabilities averaged over the runs with the
+/// spread over runs and augmentations. `notes` says what was applied, one line per run.
+func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibrated: Bool, catalogue: Bool = true,
+                 last: Bool = false, progress: Bool = false) throws -> (predictions: Predictions, notes: [String]) {
     guard !runs.isEmpty else { throw ValidationError("give at least one --run") }
     var members: [Predictions] = [], notes: [String] = []
     let augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
     for path in runs {
         let folder = try RunFolder.open(URL(fileURLWithPath: path))
         let trained = try TrainedModel.load(run: folder, last: last)
-        let calibration = calibrated ? try RunCalibration.load(run: folder) : nil
+        let combined = catalogue ? trained.catalogueModel : nil
+        let calibration = calibrated && combined == nil ? try RunCalibration.load(run: folder) : nil
         if let calibration, calibration.checkpoint != trained.checkpoint.lastPathComponent {
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         let bar = progress ? ProgressBar(total: objects.count * augmentations.count, label: "predict \(folder.url.lastPathComponent)") : nil
-        members.append(try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                                   augmentations: augmentations, temperature: calibration?.temperature ?? 1, progress: bar))
+        var predicted = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
+                                    augmentations: augmentations, temperature: calibration?.temperature ?? 1, progress: bar)
         bar?.finish()
+        if let combined {
+            predicted = combined.apply(to: predicted, objects: objects)
+            notes.append("\(path): catalogue model combined in for \(combined.covered(objects)) of \(objects.count) objects (the rest: the network alone)")
+        }
+        members.append(predicted)
         notes.append("\(path): \(trained.checkpoint.lastPathComponent), "
                      + (calibration.map { String(format: "temperature %.3f (calibration.json)", $0.temperature) }
-                        ?? (calibrated ? "uncalibrated (no calibration.json)" : "uncalibrated (--no-calibration)")))
+                        ?? (combined != nil ? "no temperature (the catalogue model's combiner sets the scale)"
+                            : calibrated ? "uncalibrated (no calibration.json)" : "uncalibrated (--no-calibration)")))
     }
     return (try ensemble(members), notes)
 }

@@ -22,7 +22,7 @@ struct Study: ParsableCommand {
 
     @Option(help: "Real data laid out like ../shared/data/perseus.") var dataRoot: String
     @Option(help: "Output folder (datasets, runs, results.md, results.json).") var out: String
-    @Option(help: "Seeds per experiment.") var seeds = 3
+    @Option(help: "Seeds per experiment (0: only the cross-validation).") var seeds = 3
     @Option(help: "YAML run configuration (default: Perseus's recipe, `perseus train --help`).") var config: String?
     @Option(help: "Override the configuration's epochs.") var epochs: Int?
     @Option(help: "Override the configuration's model.") var model: String?
@@ -44,7 +44,8 @@ struct Study: ParsableCommand {
         var table = StudyTable()
         var reports: [StudyExperiment] = []
 
-        for seed in 1...UInt64(seeds) {
+        guard seeds > 0 || folds > 0 else { throw ValidationError("nothing to run: give --seeds or --folds above 0") }
+        for seed in UInt64(1)..<UInt64(seeds + 1) {
             var options = layout.options(seed: seed)
             let bright = try prepare(options).dataset
             options.spectraHeldOut = false
@@ -109,14 +110,19 @@ struct Study: ParsableCommand {
             var config = base
             config.seed = UInt64(k + 1)
             let data = all.resplit(split, of: pool)
-            let trained = try trainOrReuse(config, data, root.appendingPathComponent("runs/cv-fold\(k + 1)"))
+            var trained = try trainOrReuse(config, data, root.appendingPathComponent("runs/cv-fold\(k + 1)"))
             let test = data.objects(in: .test)
-            let result = try evaluateRun(trained, on: test, reference: data.objects, tta: tta)
-            table.add(name, "all magnitudes", result.predictions)
-            table.add(name, "bright (r <= 19.4)", result.predictions,
-                      subset: test.indices.filter { (test[$0].magnitude ?? 99) <= 19.4 })
-            table.add(name, "spectroscopic objects", result.predictions,
-                      subset: test.indices.filter { test[$0].redshift != nil })
+            let combined = trained.catalogueModel
+            trained.catalogueModel = nil
+            let network = try evaluateRun(trained, on: test, reference: data.objects, tta: tta).predictions
+            let judged = [("network", network)] + (combined.map { [("network + catalogue model", $0.apply(to: network, objects: test))] } ?? [])
+            for (what, predictions) in judged {
+                table.add("\(name), \(what)", "all magnitudes", predictions)
+                table.add("\(name), \(what)", "bright (r <= 19.4)", predictions,
+                          subset: test.indices.filter { (test[$0].magnitude ?? 99) <= 19.4 })
+                table.add("\(name), \(what)", "spectroscopic objects", predictions,
+                          subset: test.indices.filter { test[$0].redshift != nil })
+            }
             try table.write(to: root)
         }
     }

@@ -4,10 +4,10 @@ import Files
 import Foundation
 import Training
 
-/// `perseus train`: a ResNet on a prepared dataset, with the study's defaults.
+/// `perseus train`: a ResNet or vit-tiny on a prepared dataset, with the study's defaults.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a ResNet on a prepared dataset (`perseus prepare`); resumable.",
+        abstract: "Train a ResNet or a small vision transformer (vit-tiny) on a prepared dataset (`perseus prepare`); resumable.",
         discussion: """
             Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
             early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
@@ -157,5 +157,7 @@ func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, 
         if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped
         run.appendLog(line)
     }
-    return try trainer.fit(resume: resume)
+    let outcome = try trainer.fit(resume: resume)
+    if configuration.catalogueModel { trainer.report(try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)) }
+    return outcome
 }

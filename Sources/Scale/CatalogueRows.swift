@@ -13,15 +13,18 @@ public final class CatalogueRows: PredictionRowSource {
     private var ready: [PredictionRow] = []
     private var readyPosition = 0
     private let chunk: Int
+    private let parameters: [String]
 
     /// - Parameters:
     ///   - images: folder of cutouts.
     ///   - imageColumn: a column holding each row's cutout file, relative to `images`; without it the cutout is
     ///     `<id>.<ext>` (or `<objID>.<ext>`) in `images`.
     ///   - firstRow: skip the rows before this one.
+    ///   - parameters: catalogue columns to read as numbers for a catalogue model (absent ones stay missing).
     public init(catalog: URL, images: URL, imageColumn: String? = nil, shard: Shard, firstRow: Int = 0,
-                chunk: Int = 256) throws {
+                parameters: [String] = [], chunk: Int = 256) throws {
         stream = try CatalogRowStream(url: catalog)
+        self.parameters = parameters
         self.shard = shard
         self.images = ImageLookup(folder: images)
         nextRow = firstRow
@@ -77,7 +80,10 @@ public final class CatalogueRows: PredictionRowSource {
                 }
                 let problem: RowProblem? = url == nil ? .noImage("no cutout for '\(object.id)' in \(images.folder.path)") : nil
                 ready.append(PredictionRow(row: row.index, id: object.id, ra: object.ra, dec: object.dec, image: url,
-                                           problem: problem))
+                                           problem: problem, magnitude: object.magnitude,
+                                           parameters: parameters.reduce(into: [:]) { out, name in
+                                               if let v = object.extraNumber(name), v.isFinite { out[name] = v }
+                                           }))
             }
         }
     }

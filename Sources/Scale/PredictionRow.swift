@@ -10,14 +10,20 @@ public struct PredictionRow: Sendable, Equatable {
     public var image: URL?
     /// Set when the row is recorded without a prediction.
     public var problem: RowProblem?
+    /// The catalogue's magnitude and the parameters the run's catalogue model reads, when the input has them.
+    public var magnitude: Double?
+    public var parameters: [String: Double]
 
-    public init(row: Int, id: String, ra: Double? = nil, dec: Double? = nil, image: URL?, problem: RowProblem? = nil) {
+    public init(row: Int, id: String, ra: Double? = nil, dec: Double? = nil, image: URL?, problem: RowProblem? = nil,
+                magnitude: Double? = nil, parameters: [String: Double] = [:]) {
         self.row = row
         self.id = id
         self.ra = ra
         self.dec = dec
         self.image = image
         self.problem = problem
+        self.magnitude = magnitude
+        self.parameters = parameters
     }
 }
 

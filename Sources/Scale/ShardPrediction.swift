@@ -47,7 +47,8 @@ public struct ShardPrediction {
         let wanted = rows.indices.filter { rows[$0].problem == nil }
         let objects = wanted.map {
             PreparedObject(id: rows[$0].id, source: "catalog", ra: rows[$0].ra ?? .nan, dec: rows[$0].dec ?? .nan,
-                           label: 0, split: .holdout, image: rows[$0].image!)
+                           magnitude: rows[$0].magnitude, label: 0, split: .holdout, image: rows[$0].image!,
+                           parameters: rows[$0].parameters)
         }
         let size = trained.preprocessing.inputSize
         let grey = trained.preprocessing.grey
@@ -64,7 +65,11 @@ public struct ShardPrediction {
         var probability: [Int: (Double, Double)] = [:]
         if !objects.isEmpty {
             let predictions = try probabilities(guarded)
-            for (k, i) in wanted.enumerated() { probability[i] = (predictions[k].mean, predictions[k].spread) }
+            for (k, i) in wanted.enumerated() {
+                let network = predictions[k].mean
+                let combined = trained.catalogueModel?.probability(network: network, object: objects[k])
+                probability[i] = (combined ?? network, predictions[k].spread)
+            }
         }
         var problems: [Int: RowProblem] = [:]
         for (k, message) in failures.all { problems[wanted[k]] = .unreadableImage(message) }

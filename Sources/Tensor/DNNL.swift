@@ -42,6 +42,8 @@ final class DNNL: @unchecked Sendable {
         let hasBias: Bool
         /// oneDNN's kernels choose their blocking for a thread count; a new count needs new primitives.
         let threads: Int
+        /// Primitives run on the thread that created them (`CreatingThread`).
+        var thread = CreatingThread.token
     }
 
     /// Number of cached primitives for a geometry (for tests: repeated shapes must not add more).

@@ -24,6 +24,8 @@ final class LayoutEngine: @unchecked Sendable {
         let op: String
         let ints: [Int]
         let layouts: [[UInt8]]
+        /// Primitives run on the thread that created them (`CreatingThread`).
+        var thread = CreatingThread.token
     }
 
     final class Entry {

@@ -63,14 +63,17 @@ extension ResNet {
 
 extension TrainingConfiguration {
     /// The parameters the optimizer updates: only the head's when the backbone is frozen.
-    func trainableParameters(of model: ResNet) -> [(name: String, variable: Variable)] {
+    func trainableParameters(of model: any Classifier) -> [(name: String, variable: Variable)] {
         let all = model.namedParameters()
         return freezeBackbone ? all.filter { $0.name.hasPrefix(ResNet.headPrefix) } : all
     }
 
     /// Loads `initFrom` into a fresh `model` and says what was loaded, in lines for the run's log.
-    func applyInitialWeights(to model: ResNet) throws -> [String] {
+    func applyInitialWeights(to model: any Classifier) throws -> [String] {
         guard !initFrom.isEmpty else { return [] }
+        guard let model = model as? ResNet else {
+            throw ConfigurationError(message: "initFrom: fine-tuning starts ResNets only, and \(self.model) is not one")
+        }
         let url = URL(fileURLWithPath: initFrom)
         let loaded = try model.loadInitialWeights(SafeTensors(contentsOf: url), source: initFrom)
         var lines = ["initialised from \(initFrom): \(loaded.backboneTensors) backbone tensors"]

@@ -32,7 +32,7 @@ public struct Predictions: Sendable {
     }
 }
 
-public func predict(_ model: ResNet, on samples: SampleSet, preprocessing: Preprocessing,
+public func predict(_ model: any Classifier, on samples: SampleSet, preprocessing: Preprocessing,
                     augmentations: [Augmentation] = [.identity], batchSize: Int = 32,
                     temperature: Double = 1, progress: ProgressBar? = nil) throws -> Predictions {
     precondition(temperature > 0 && temperature.isFinite, "predict: temperature must be positive, got \(temperature)")

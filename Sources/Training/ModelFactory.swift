@@ -5,15 +5,23 @@ extension TrainingConfiguration {
     /// Bands the network takes: 1 when grey, else `channels` (3 until resolved from the images).
     public var inputChannels: Int { grey ? 1 : channels > 0 ? channels : 3 }
 
-    /// A freshly initialised network as configured (two classes: background 0, member 1).
-    func makeModel() throws -> ResNet {
-        guard let architecture = ResNetArchitecture(name: model) else {
-            throw ConfigurationError(message: "unknown model '\(model)'")
+    /// A freshly initialised network as configured (two classes: background 0, member 1): a ResNet, or a vision
+    /// transformer whose image size is the run's input size.
+    func makeModel() throws -> any Classifier {
+        if let architecture = ResNetArchitecture(name: model) {
+            return ResNet(architecture, inputChannels: inputChannels, classes: 2, seed: seed)
         }
-        return ResNet(architecture, inputChannels: inputChannels, classes: 2, seed: seed)
+        if let transformer = VisionTransformerConfiguration(name: model, imageSize: inputSize) {
+            do {
+                return try VisionTransformer(transformer, name: model, inputChannels: inputChannels, classes: 2, seed: seed)
+            } catch {
+                throw ConfigurationError(message: "model \(model) at input size \(inputSize): \(error)")
+            }
+        }
+        throw ConfigurationError(message: "unknown model '\(model)'")
     }
 
-    func makeOptimizer(for model: ResNet) -> any Optimizer {
+    func makeOptimizer(for model: any Classifier) -> any Optimizer {
         let parameters = trainableParameters(of: model)
         switch optimizer {
         case "adam": return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)

@@ -29,7 +29,7 @@ struct ResumeState: Codable {
         return changed
     }
 
-    func save(to url: URL, model: ResNet, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
+    func save(to url: URL, model: any Classifier, optimizer: any Optimizer, preprocessing: Preprocessing) throws {
         var file = SafeTensors()
         for (name, value) in model.stateDict() { file.tensors["model." + name] = value }
         let optimizerState = optimizer.state()
@@ -43,7 +43,7 @@ struct ResumeState: Codable {
     }
 
     /// Loads a resume file into the model and optimizer and returns the bookkeeping.
-    static func load(_ url: URL, into model: ResNet, optimizer: any Optimizer) throws
+    static func load(_ url: URL, into model: any Classifier, optimizer: any Optimizer) throws
         -> (state: ResumeState, preprocessing: Preprocessing) {
         let file = try SafeTensors(contentsOf: url)
         var weights: [String: StateTensor] = [:], slots = SafeTensors()
@@ -63,8 +63,9 @@ struct ResumeState: Codable {
 }
 
 extension TrainingConfiguration {
-    /// The settings (by their YAML names) that differ from `other`, apart from `epochs` and `threads`, which a
-    /// resumed run may change (train for longer; run on another machine, at the price of bit-identical results).
+    /// The settings (by their YAML names) that differ from `other`, apart from `epochs`, `threads` and
+    /// `catalogueModel`, which a resumed run may change (train for longer; run on another machine, at the price of
+    /// bit-identical results; add or drop the catalogue model, which is fitted after the network).
     public func changedSettings(from other: TrainingConfiguration) -> [String] {
         func fields(_ c: TrainingConfiguration) -> [String: NSObject] {
             guard let data = try? JSONEncoder().encode(c),
@@ -72,7 +73,7 @@ extension TrainingConfiguration {
             return object
         }
         let mine = fields(self), theirs = fields(other)
-        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads"]).sorted()
+        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads", "catalogueModel"]).sorted()
             .filter { mine[$0] != theirs[$0] }
     }
 }

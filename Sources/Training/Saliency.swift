@@ -38,18 +38,19 @@ public struct SaliencyMap: Sendable, Equatable {
     }
 }
 
-/// Saliency of a trained ResNet's decisions: Grad-CAM (Selvaraju et al. 2017) on a convolutional stage and
-/// integrated gradients (Sundararajan et al. 2017) with respect to the input pixels.
+/// Saliency of a trained network's decisions: Grad-CAM (Selvaraju et al. 2017) on a ResNet's convolutional stage,
+/// attention rollout (Abnar & Zuidema 2020) for a vision transformer, and integrated gradients
+/// (Sundararajan et al. 2017) with respect to the input pixels for either.
 ///
 /// Both explain the log-odds of the target class, `z_t - log Σ_{j≠t} exp(z_j)` (for two classes the logit
 /// difference): unlike the probability it does not saturate for confident predictions, so the gradients stay
 /// informative. Images are at the network's input size and channels, as `SampleSet` yields them; the model is
 /// run in evaluation mode and its parameter gradients are cleared afterwards.
 public struct SaliencyExplainer {
-    public let model: ResNet
+    public let model: any Classifier
     public let preprocessing: Preprocessing
 
-    public init(model: ResNet, preprocessing: Preprocessing) {
+    public init(model: any Classifier, preprocessing: Preprocessing) {
         self.model = model
         self.preprocessing = preprocessing
     }
@@ -69,6 +70,9 @@ public struct SaliencyExplainer {
     /// `targets` defaults to each image's predicted class.
     public func gradCAM(_ images: [Image], targets: [Int]? = nil, stage: ResNetStage = .layer4) throws -> [SaliencyMap] {
         guard !images.isEmpty else { return [] }
+        guard let model = model as? ResNet else {
+            throw ConfigurationError(message: "Grad-CAM needs a convolutional network (a ResNet run); use attention rollout or integrated gradients")
+        }
         try checkTargets(targets, count: images.count)
         model.eval()
         defer { model.train(); model.zeroGrad() }
@@ -97,6 +101,23 @@ public struct SaliencyExplainer {
                 }
             }
             let map = SaliencyMap(width: w, height: h, values: cam.map { max($0, 0) })
+            return upsampled(map, width: images[i].width, height: images[i].height)
+        }
+    }
+
+    /// Attention rollout of a vision transformer: the class token's attention, rolled out through the layers, over
+    /// the patch grid, upsampled bilinearly to the input size. It does not depend on a target class.
+    public func attentionRollout(_ images: [Image]) throws -> [SaliencyMap] {
+        guard !images.isEmpty else { return [] }
+        guard let model = model as? VisionTransformer else {
+            throw ConfigurationError(message: "attention rollout needs a vision transformer run; use Grad-CAM or integrated gradients")
+        }
+        model.eval()
+        defer { model.train() }
+        let maps = try model.attentionRolloutMaps(Variable(preprocessing.batch(images)))
+        let g = maps.shape[1]
+        return images.indices.map { i in
+            let map = SaliencyMap(width: g, height: g, values: Array(maps.scalars[(i * g * g)..<((i + 1) * g * g)]))
             return upsampled(map, width: images[i].width, height: images[i].height)
         }
     }

@@ -3,10 +3,13 @@ import NN
 
 /// A trained network read back from a run folder, with the preprocessing it was trained with.
 public struct TrainedModel {
-    public var model: ResNet
+    /// A `ResNet` or a `VisionTransformer` (cast for what only one of them has, such as Grad-CAM).
+    public var model: any Classifier
     public var preprocessing: Preprocessing
     public var configuration: TrainingConfiguration
     public var checkpoint: URL
+    /// The run's catalogue model (`catalogue-model.json`), when it has one.
+    public var catalogueModel: CatalogueModel?
 
     /// Loads `best.safetensors` (or `last.safetensors` with `last: true`) from a run folder.
     public static func load(run: RunFolder, last: Bool = false) throws -> TrainedModel {
@@ -17,8 +20,9 @@ public struct TrainedModel {
             throw ConfigurationError(message: "\(checkpoint.path) does not exist; has the run finished an epoch?")
         }
         let file = try SafeTensors(contentsOf: checkpoint)
-        let model = try ResNet(file, source: checkpoint.path)
+        let model = try loadClassifier(file, source: checkpoint.path)
         return TrainedModel(model: model, preprocessing: try Preprocessing(metadata: file.metadata, source: checkpoint.path),
-                            configuration: configuration, checkpoint: checkpoint)
+                            configuration: configuration, checkpoint: checkpoint,
+                            catalogueModel: try CatalogueModel.load(run: run))
     }
 }

@@ -14,7 +14,7 @@ public struct TrainingOutcome: Sendable {
     public var stoppedEarly: Bool
 }
 
-/// Trains a ResNet as configured: the training objects under the configured augmentation, one validation pass per
+/// Trains a network (a ResNet or a vision transformer) as configured: the training objects under the configured augmentation, one validation pass per
 /// epoch, early stopping on validation loss that restores the best weights, and a commit of the whole training
 /// state after every epoch so `fit(resume: true)` continues a killed run from its last finished epoch.
 public final class Trainer {
@@ -109,11 +109,12 @@ public final class Trainer {
             let bar = showProgressBar ? ProgressBar(total: items.count, label: "epoch \(epoch)/\(config.epochs)") : nil
             var lossSum = 0.0, hits = 0, seen = 0
             model.train()
-            if config.freezeBackbone { model.freezeBackboneStatistics() }
+            let frozen = config.freezeBackbone ? model as? ResNet : nil  // validate() allows freezing ResNets only
+            frozen?.freezeBackboneStatistics()
             while let batch = try loader.next() {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
                 let input = try Variable(preprocessing.normalise(batch.images))
-                let logits = try config.freezeBackbone ? model.headOnFrozenBackbone(input) : model(input)
+                let logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
                 let loss = try softmaxCrossEntropy(logits: logits, labels: batch.labels,
                                                    classWeights: config.classWeights.isEmpty ? nil : config.classWeights,
                                                    labelSmoothing: config.labelSmoothing)

@@ -5,7 +5,8 @@ import Yams
 /// SGD with exponential learning-rate decay, x15 rotations, early stopping on validation loss); every field can be
 /// set from a YAML file (`--config`) and then from command-line options, in that order.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
-    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152.
+    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152, or vit-tiny (a small vision
+    /// transformer, patch 8, at the input size).
     public var model = "resnet18"
     /// Side of the square network input in pixels; cutouts are resized (area-averaged down) to it.
     public var inputSize = 200
@@ -46,6 +47,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var labelSmoothing: Float = 0
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
+    /// Also fit the catalogue model (`CatalogueModel`): boosted trees on the catalogue's magnitude and parameters,
+    /// combined with the network on the validation split. Needs a dataset prepared with parameters.
+    public var catalogueModel = false
 
     /// Fine-tuning: a safetensors state dict (a run's best/last.safetensors, or torchvision's ResNet) whose weights
     /// the network starts from; empty to start from a random initialisation. See FineTuning.swift.
@@ -55,7 +59,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
+    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vit-tiny"]
 
     /// Checks values a run cannot start with; the message says what to fix.
     public func validate() throws {
@@ -87,6 +91,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard initFrom.isEmpty || initFrom.hasSuffix(".safetensors") else {
             throw fail("initFrom '\(initFrom)' is not a .safetensors file (a run's best.safetensors, or a saved torchvision state dict)")
         }
+        guard initFrom.isEmpty || model.hasPrefix("resnet") else {
+            throw fail("initFrom: fine-tuning starts ResNets only, and \(model) is not one")
+        }
         guard !freezeBackbone || !initFrom.isEmpty else {
             throw fail("freezeBackbone needs initFrom: a frozen random backbone would never learn features")
         }
@@ -102,7 +109,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
-             augmentation, classWeights, labelSmoothing, threads, initFrom, freezeBackbone
+             augmentation, classWeights, labelSmoothing, threads, catalogueModel, initFrom, freezeBackbone
     }
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
@@ -121,7 +128,7 @@ extension TrainingConfiguration {
         try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
         try read(.patience, &patience); try read(.augmentation, &augmentation)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
-        try read(.threads, &threads)
+        try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
     }
 
@@ -167,7 +174,7 @@ extension TrainingConfiguration {
         var c = TrainingConfiguration()
         c.model = "resnet18"
         c.inputSize = 64
-        c.epochs = 30
+        c.epochs = 12
         c.batchSize = 32
         c.learningRate = 0.02
         c.momentum = 0.9
@@ -178,6 +185,7 @@ extension TrainingConfiguration {
         c.gradientClipNorm = 5
         c.augmentation = "online"
         c.patience = 0
+        c.catalogueModel = true
         return c
     }
 }

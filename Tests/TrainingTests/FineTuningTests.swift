@@ -39,7 +39,7 @@ import Testing
         tensors.filter { !$0.key.hasPrefix(ResNet.headPrefix) }
     }
 
-    static func state(_ model: ResNet) -> [String: StateTensor] {
+    static func state(_ model: any Classifier) -> [String: StateTensor] {
         Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.value) })
     }
 
@@ -50,13 +50,13 @@ import Testing
         try source.save(to: file, extra: ["perseus.epoch": "4"])
         let configuration = Self.configuration(initFrom: file)
 
-        let model = try configuration.makeModel()
+        let model = try #require(try configuration.makeModel() as? ResNet)
         let lines = try configuration.applyInitialWeights(to: model)
         let loaded = Self.state(model), saved = try SafeTensors(contentsOf: file).tensors
         #expect(Self.backbone(loaded) == Self.backbone(saved))
         #expect(Self.backbone(loaded).count == 72, "every backbone parameter and buffer of a ResNet-10")
         // The head is the run's own seeded initialisation, not the file's 5-class one.
-        let fresh = try configuration.makeModel()
+        let fresh = try #require(try configuration.makeModel() as? ResNet)
         #expect(model.fc.weight.shape == [2, 512])
         #expect(model.fc.weight.value == fresh.fc.weight.value && model.fc.bias!.value == fresh.fc.bias!.value)
         #expect(lines.first?.contains("fc.weight [5, 512] does not fit 2 classes: a new head") == true, "\(lines)")
@@ -65,7 +65,7 @@ import Testing
         let two = try Self.network(classes: 2, seed: 8)
         let fitting = root.appendingPathComponent("two.safetensors")
         try two.save(to: fitting)
-        let other = try configuration.makeModel()
+        let other = try #require(try configuration.makeModel() as? ResNet)
         let result = try other.loadInitialWeights(SafeTensors(contentsOf: fitting), source: fitting.path)
         #expect(result.headLoaded)
         #expect(Self.state(other) == Self.state(two))
@@ -90,7 +90,7 @@ import Testing
 
         var configuration = Self.configuration(initFrom: file)
         configuration.model = "resnet18"
-        let model = try configuration.makeModel()
+        let model = try #require(try configuration.makeModel() as? ResNet)
         let lines = try configuration.applyInitialWeights(to: model)
         let loaded = Self.state(model)
         #expect(Self.backbone(loaded) == Self.backbone(tensors))
@@ -99,7 +99,7 @@ import Testing
         #expect(lines.first?.contains("120 backbone tensors") == true, "\(lines)")
 
         // The same file into a ResNet-10 run is refused by architecture, naming both.
-        let resnet10 = try Self.configuration(initFrom: file).makeModel()
+        let resnet10 = try #require(try Self.configuration(initFrom: file).makeModel() as? ResNet)
         #expect { try resnet10.loadInitialWeights(SafeTensors(contentsOf: file), source: file.path) } throws: { error in
             let text = "\(error)"
             return text.contains(file.path) && text.contains("holds a resnet18") && text.contains("trains a resnet10")
@@ -114,7 +114,7 @@ import Testing
         try SafeTensors(tensors: tensors).write(to: file)
 
         let configuration = Self.configuration(initFrom: file)
-        let model = try configuration.makeModel()
+        let model = try #require(try configuration.makeModel() as? ResNet)
         let before = Self.state(model)
         #expect { try configuration.applyInitialWeights(to: model) } throws: { error in
             let text = "\(error)"
@@ -170,7 +170,7 @@ import Testing
         let frozenFile = root.appendingPathComponent("frozen-start.safetensors")
         try start.save(to: frozenFile)
         let frozen = Self.configuration(initFrom: frozenFile, freeze: true, epochs: 2)
-        let probe = try frozen.makeModel()
+        let probe = try #require(try frozen.makeModel() as? ResNet)
         let frozenRun = try RunFolder.create(at: root.appendingPathComponent("frozen"), force: false)
         let frozenTrainer = TinyRun.trainer(frozen, on: dataset, in: frozenRun)
         final class Lines: @unchecked Sendable { var lines: [String] = [] }
@@ -191,7 +191,7 @@ import Testing
         newHead.schedule = "constant"
         let newHeadRun = try RunFolder.create(at: root.appendingPathComponent("new-head"), force: false)
         let newHeadTrainer = TinyRun.trainer(newHead, on: dataset, in: newHeadRun)
-        let startModel = try newHead.makeModel()
+        let startModel = try #require(try newHead.makeModel() as? ResNet)
         _ = try newHead.applyInitialWeights(to: startModel)
         let preprocessing = try Preprocessing.measure(on: newHeadTrainer.training, inputSize: newHead.inputSize,
                                                       grey: false, channels: 3)

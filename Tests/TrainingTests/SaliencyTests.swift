@@ -114,7 +114,7 @@ private func rolled(_ image: Image, dx: Int, dy: Int) -> Image {
     /// relu(Σ_k (Σ_j seed_j W_jk) A_k) / (h w) computed straight from `fc`'s weights.
     @Test func gradCAMOnTheLastStageIsTheClassActivationMap() throws {
         let trained = try SyntheticModel.trained.get()
-        let model = trained.model
+        let model = try #require(trained.model as? ResNet, "a resnet10 run")
         let explainer = SaliencyExplainer(model: model, preprocessing: trained.preprocessing)
         let image = SyntheticModel.heldOutGalaxies[0].image
         let big = try image.resized(width: 96, height: 96)  // layer4 is 3x3 at 96 px
