@@ -18,8 +18,11 @@ struct Predict: ParsableCommand {
             gaps. --shard I/N (1-based) takes the rows whose index r has r % N == I-1; join the N outputs with `perseus merge`.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it to predict with an ensemble (probabilities averaged, the spread over runs and rotations reported).")
+    var runFolders: [String]
+
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
+    var noCalibration = false
 
     @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).")
     var images: String
@@ -59,6 +62,7 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         guard batch > 0, flush > 0 else { throw ValidationError("--batch and --flush must be positive") }
+        guard !runFolders.isEmpty else { throw ValidationError("give at least one --run") }
         _ = try parsedShard()
     }
 
@@ -78,18 +82,29 @@ struct Predict: ParsableCommand {
         }
         let resumedAt = written.progress.nextRow
         if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
-        let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)))
+        var members: [ShardPrediction.Member] = []
+        for path in runFolders {
+            let folder = try RunFolder.open(URL(fileURLWithPath: path))
+            let trained = try TrainedModel.load(run: folder)
+            // As in evaluate: a catalogue model's combiner was fitted on the network's own probabilities.
+            let calibration = noCalibration || trained.catalogueModel != nil ? nil : try RunCalibration.load(run: folder)
+            members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
+            print("\(path): \(trained.checkpoint.lastPathComponent)"
+                  + (calibration.map { String(format: ", temperature %.3f (calibration.json)", $0.temperature) } ?? "")
+                  + (trained.catalogueModel != nil ? ", catalogue model" : ""))
+        }
+        let catalogueParameters = Array(Set(members.flatMap { $0.trained.catalogueModel?.parameterNames ?? [] })).sorted()
         let folder = URL(fileURLWithPath: images)
         let source: PredictionRowSource
         if let catalog {
             source = try CatalogueRows(catalog: URL(fileURLWithPath: catalog), images: folder, imageColumn: imageColumn,
                                        shard: shard, firstRow: resumedAt,
-                                       parameters: trained.catalogueModel?.parameterNames ?? [])
+                                       parameters: catalogueParameters)
         } else {
             if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
             source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
         }
-        var prediction = ShardPrediction(trained: trained)
+        var prediction = ShardPrediction(members: members)
         prediction.augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
         prediction.batchSize = batch
         prediction.flushRows = flush
@@ -110,9 +125,9 @@ struct Predict: ParsableCommand {
         let done = try prediction.run(source, into: written)
         let seconds = Date().timeIntervalSince(started)
         let rate = Double(done.rows - rowsBefore) / max(seconds, 1e-9)
-        if let model = trained.catalogueModel {
+        if !catalogueParameters.isEmpty {
             print(catalog == nil ? "catalogue model not used: predicting a folder of images gives it no catalogue values"
-                                 : "catalogue model combined in where a row has any of: \(model.parameterNames.joined(separator: ", "))")
+                                 : "catalogue model combined in where a row has any of: \(catalogueParameters.joined(separator: ", "))")
         }
         print("shard \(shard): \(done.rows) rows of \(done.inputRows ?? 0) in the input: \(done.predicted) predicted, \(done.rows - done.predicted) without a prediction (see the status column); wrote \(out)")
         print(String(format: "this run: %d rows in %.1f s (%.1f rows/s)", done.rows - rowsBefore, seconds, rate))

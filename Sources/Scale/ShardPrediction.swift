@@ -5,11 +5,22 @@ import Imaging
 import NN
 import Training
 
-/// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network over the flush's cutouts in
-/// batches, appends one output row per input row, and records the
-/// progress. Memory holds one flush, whatever the input's length.
+/// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network (or every network of an
+/// ensemble, probabilities averaged) over the flush's cutouts in batches, appends one output row per input row, and
+/// records the progress. Memory holds one flush, whatever the input's length.
 public struct ShardPrediction {
-    public var trained: TrainedModel
+    /// A run of the ensemble and the temperature its logits are divided by (its `calibration.json`, or 1).
+    public struct Member {
+        public var trained: TrainedModel
+        public var temperature: Double
+        public init(trained: TrainedModel, temperature: Double = 1) {
+            precondition(temperature > 0 && temperature.isFinite, "ShardPrediction: temperature must be positive")
+            self.trained = trained
+            self.temperature = temperature
+        }
+    }
+
+    public var members: [Member]
     public var augmentations: [Augmentation] = [.identity]
     public var batchSize = 64
     public var flushRows = 1024
@@ -17,7 +28,14 @@ public struct ShardPrediction {
     /// Called after every flush with the progress so far.
     public var report: ((ShardProgress) -> Void)?
 
-    public init(trained: TrainedModel) { self.trained = trained }
+    public init(trained: TrainedModel, temperature: Double = 1) {
+        members = [Member(trained: trained, temperature: temperature)]
+    }
+
+    public init(members: [Member]) {
+        precondition(!members.isEmpty, "ShardPrediction: no runs")
+        self.members = members
+    }
 
     /// Runs `source` (which must start at `output.progress.nextRow`) to its end, appending to `output`.
     @discardableResult
@@ -50,25 +68,32 @@ public struct ShardPrediction {
                            magnitude: rows[$0].magnitude, label: 0, split: .holdout, image: rows[$0].image!,
                            parameters: rows[$0].parameters)
         }
-        let size = trained.preprocessing.inputSize
-        let grey = trained.preprocessing.grey
-        let base = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
         let failures = FailureLog()
-        let guarded = SampleSet(ids: base.ids, labels: base.labels) { i, augmentation in
-            do { return try base.load(i, augmentation) } catch {
-                failures.record(i, "\(error)")
-                return Image(width: size, height: size, channels: grey ? 1 : 3)
-            }
-        }
-        // Position in the flush -> (probability, spread), for the rows the network saw.
+        // Position in the flush -> (probability, spread), for the rows the networks saw: each member's probability
+        // (its catalogue model combined in), then their mean, the spread over members and augmentations together.
         var probability: [Int: (Double, Double)] = [:]
         if !objects.isEmpty {
-            let predictions = try probabilities(guarded)
-            for (k, i) in wanted.enumerated() {
-                let network = predictions[k].mean
-                let combined = trained.catalogueModel?.probability(network: network, object: objects[k])
-                probability[i] = (combined ?? network, predictions[k].spread)
+            var mean = [Double](repeating: 0, count: objects.count), second = mean
+            let k = Double(members.count)
+            for member in members {
+                let preprocessing = member.trained.preprocessing
+                let base = SampleSet(objects: objects, preprocessing: preprocessing)
+                let guarded = SampleSet(ids: base.ids, labels: base.labels) { i, augmentation in
+                    do { return try base.load(i, augmentation) } catch {
+                        failures.record(i, "\(error)")
+                        return Image(width: preprocessing.inputSize, height: preprocessing.inputSize,
+                                     channels: preprocessing.inputChannels)
+                    }
+                }
+                for (j, p) in try probabilities(guarded, member).enumerated() {
+                    let value = member.trained.catalogueModel?.probability(network: p.mean, object: objects[j]) ?? p.mean
+                    mean[j] += value / k
+                    second[j] += (p.spread * p.spread + value * value) / k
+                }
+            }
+            for (j, i) in wanted.enumerated() {
+                probability[i] = (mean[j], max(0, second[j] - mean[j] * mean[j]).squareRoot())
             }
         }
         var problems: [Int: RowProblem] = [:]
@@ -96,8 +121,8 @@ extension ShardPrediction {
     /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
     /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
     /// Not `predict(...)`, whose prefetcher thread per call also raised it by megabytes per flush.
-    func probabilities(_ samples: SampleSet) throws -> [(mean: Double, spread: Double)] {
-        let model = trained.model
+    func probabilities(_ samples: SampleSet, _ member: Member) throws -> [(mean: Double, spread: Double)] {
+        let model = member.trained.model, preprocessing = member.trained.preprocessing
         model.eval()
         defer { model.train() }
         var sums = [Double](repeating: 0, count: samples.count)
@@ -110,8 +135,9 @@ extension ShardPrediction {
                     images += Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
                                     count: batchSize - images.count)
                 }
-                let batch = try trained.preprocessing.batch(images)
-                let p = try withNoGrad { try model(Variable(batch)) }.value.softmax()
+                let batch = try preprocessing.batch(images)
+                let logits = try withNoGrad { try model(Variable(batch)) }.value
+                let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
                 for (row, item) in items.enumerated() {
                     let member = Double(p[row, 1])
                     sums[item] += member
