@@ -93,7 +93,10 @@ struct Predict: ParsableCommand {
                   + (calibration.map { String(format: ", temperature %.3f (calibration.json)", $0.temperature) } ?? "")
                   + (trained.catalogueModel != nil ? ", catalogue model" : ""))
         }
-        let catalogueParameters = Array(Set(members.flatMap { $0.trained.catalogueModel?.parameterNames ?? [] })).sorted()
+        var catalogueParameters: [String] = []
+        for name in members.flatMap({ $0.trained.catalogueModel?.parameterNames ?? [] }) where !catalogueParameters.contains(name) {
+            catalogueParameters.append(name)
+        }
         let folder = URL(fileURLWithPath: images)
         let source: PredictionRowSource
         if let catalog {
