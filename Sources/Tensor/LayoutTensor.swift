@@ -44,16 +44,31 @@ public final class LayoutTensor: @unchecked Sendable {
 
     /// The values in row-major order.
     public func plain() throws -> Tensor {
-        let source = try LayoutEngine.shared().reorder(self, to: plainDescriptor(shape))
-        var out = Tensor(shape: shape)
-        out.withUnsafeMutableBufferPointer { y in
-            if let base = y.baseAddress { base.update(from: source.data.assumingMemoryBound(to: Float.self), count: y.count) }
+        let target = plainDescriptor(shape)
+        // Written straight into the tensor's storage: no zero-filled tensor, no intermediate buffer.
+        return try Tensor(shape: shape) { out in
+            if same(descriptor, target) {
+                out.copyMemory(from: data, byteCount: count * 4)
+            } else {
+                try withExtendedLifetime(self) { try LayoutEngine.shared().reorder(from: descriptor, data, to: target, out) }
+            }
         }
-        return out
     }
 
     /// A short name of the layout (`nchw`, `blocked`), for messages.
     public var layoutName: String { isPlain ? "plain" : "blocked" }
+}
+
+extension Tensor {
+    /// A tensor whose every value `fill` writes into the uninitialised storage it is given.
+    init(shape: [Int], filling fill: (UnsafeMutableRawPointer) throws -> Void) rethrows {
+        let n = shape.reduce(1, *)
+        let scalars = try [Float](unsafeUninitializedCapacity: n) { buffer, initialised in
+            if let base = buffer.baseAddress { try fill(UnsafeMutableRawPointer(base)) }
+            initialised = n
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
 }
 
 /// Row-major descriptor for `shape` (`a`, `ab`, `abc`, `abcd`, `abcde`).
