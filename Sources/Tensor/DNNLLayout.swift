@@ -39,6 +39,7 @@ final class LayoutEngine: @unchecked Sendable {
     static func shared() throws -> LayoutEngine { try result.get() }
 
     private init() throws {
+        BufferPool.keepLargeAllocationsInTheHeap()
         var engine: dnnl_engine_t?
         try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
         var stream: dnnl_stream_t?
