@@ -24,6 +24,8 @@ final class LayoutEngine: @unchecked Sendable {
         let op: String
         let ints: [Int]
         let layouts: [[UInt8]]
+        /// The creating thread (set by `entry`).
+        var thread: UInt = 0
     }
 
     final class Entry {
@@ -52,7 +54,14 @@ final class LayoutEngine: @unchecked Sendable {
     var cachedCount: Int { cacheLock.withLock { cache.count } }
 
     /// The cached primitive for `key`, made by `make` (a primitive descriptor; nil when unsupported) on first use.
+    ///
+    /// Primitives are cached per calling thread: oneDNN 2.6 sizes its global scratchpad (a thread-local buffer) when a
+    /// primitive is created, on the creating thread, and a primitive executed on another thread writes past that
+    /// thread's smaller scratchpad (Winograd's is large): tests running on different threads crashed in
+    /// `jit_wino_4x3` this way. A program that runs its network on one thread creates each primitive once.
     func entry(_ key: Key, _ make: () throws -> dnnl_primitive_desc_t?) throws -> Entry {
+        var key = key
+        key.thread = UInt(pthread_self())
         if let e = cacheLock.withLock({ cache[key] }) { return e }
         let pd = try make()
         var primitive: dnnl_primitive_t?
