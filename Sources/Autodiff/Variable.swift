@@ -4,7 +4,9 @@ import Tensor
 ///
 /// Operations on variables record how to send an output gradient back to their inputs; `backward()` walks the
 /// recorded graph in reverse topological order. Leaves that require gradients (parameters) accumulate into
-/// `grad` until `zeroGrad()`; intermediate gradients are freed as soon as they have been propagated.
+/// `grad` until `zeroGrad()`; intermediate gradients are freed as soon as they have been propagated, and so is each
+/// node's pullback with the values it captured (as PyTorch frees its graph): a second `backward()` through the
+/// same graph throws.
 ///
 /// Inside a network a value (and a gradient) may be a `LayoutTensor` in oneDNN's blocked layout, passed from layer
 /// to layer without reordering; `value` always reads as a plain row-major `Tensor`.
@@ -28,10 +30,14 @@ public final class Variable {
     /// True for parameters and for every value computed from one while gradients are recorded.
     public let requiresGrad: Bool
 
-    let parents: [Variable]
+    /// The inputs of the operation that made this node; emptied (with `pullback`) once `backward()` has passed it.
+    private(set) var parents: [Variable]
     /// Given the gradient of the loss with respect to this node, the gradients with respect to each parent
-    /// (`nil` where a parent needs none).
-    let pullback: ((Values) throws -> [Values?])?
+    /// (`nil` where a parent needs none). Released after use: it holds the weights and activations the operation
+    /// saved, and a weight still shared with a live graph would make the optimizer's in-place update copy it.
+    private(set) var pullback: ((Values) throws -> [Values?])?
+    /// An input or parameter (no operation made it, or none was recorded).
+    public let isLeaf: Bool
 
     /// A leaf: an input (`requiresGrad: false`) or a parameter (`requiresGrad: true`).
     public init(_ value: Tensor, requiresGrad: Bool = false) {
@@ -39,6 +45,7 @@ public final class Variable {
         self.requiresGrad = requiresGrad
         self.parents = []
         self.pullback = nil
+        self.isLeaf = true
     }
 
     /// The result of an operation. Records the pullback only while gradients are enabled and some input needs one.
@@ -53,10 +60,10 @@ public final class Variable {
         self.requiresGrad = record
         self.parents = record ? parents : []
         self.pullback = record ? pullback : nil
+        self.isLeaf = !record
     }
 
     public var shape: [Int] { storage.shape }
-    public var isLeaf: Bool { pullback == nil }
 
     public func zeroGrad() { grad = nil }
 
@@ -70,13 +77,20 @@ public final class Variable {
         var pending: [ObjectIdentifier: Values] = [ObjectIdentifier(self): .plain(seed)]
         for node in topologicalOrder().reversed() {
             guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-            guard let pullback = node.pullback else {
+            if node.isLeaf {
                 let plain = g.plain
                 if node.grad == nil { node.grad = plain } else { node.grad!.add(plain) }
                 continue
             }
+            guard let pullback = node.pullback else {
+                throw EngineError.invalidArgument(op: "backward", "the graph of this value \(node.shape) was "
+                    + "released by an earlier backward(); compute it again to differentiate again")
+            }
+            let parents = node.parents
             let grads = try pullback(g)
-            for (parent, pg) in zip(node.parents, grads) where parent.requiresGrad {
+            node.pullback = nil
+            node.parents = []
+            for (parent, pg) in zip(parents, grads) where parent.requiresGrad {
                 guard let pg else { continue }
                 let key = ObjectIdentifier(parent)
                 if let earlier = pending[key] { pending[key] = try earlier.adding(pg) } else { pending[key] = pg }

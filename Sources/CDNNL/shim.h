@@ -8,3 +8,6 @@ int omp_get_thread_num(void);
 int omp_get_num_threads(void);
 int omp_get_max_threads(void);
 void omp_set_num_threads(int);
+
+// glibc's allocator thresholds (the engine keeps large per-step allocations in the heap; see BufferPool).
+#include <malloc.h>

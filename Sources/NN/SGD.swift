@@ -31,35 +31,59 @@ public final class SGD: Optimizer {
     public func step() throws {
         let lr = learningRate, mu = momentum, decay = weightDecay, keep = 1 - dampening, nesterov = nesterov
         for (i, (_, p)) in parameters.enumerated() {
-            guard var g = p.grad else { continue }
-            if decay != 0 {
-                g.withUnsafeMutableBufferPointer { g in
-                    p.value.withUnsafeBufferPointer { w in for k in 0..<g.count { g[k] += decay * w[k] } }
-                }
-            }
-            if mu != 0 {
-                if momentumBuffers[i] != nil {
-                    // In place: a local copy of the buffer would make the update copy it (copy-on-write).
-                    momentumBuffers[i]!.withUnsafeMutableBufferPointer { b in
-                        g.withUnsafeBufferPointer { g in for k in 0..<b.count { b[k] = mu * b[k] + keep * g[k] } }
+            guard let g = p.grad else { continue }
+            if mu == 0 {
+                p.value.withUnsafeMutableBufferPointer { w in
+                    g.withUnsafeBufferPointer { g in
+                        let (w, g) = (Shared(w), Shared(g))
+                        Parallel.forEach(w.count, grain: grain) { range in
+                            for k in range { w[k] -= lr * (decay != 0 ? g[k] + decay * w[k] : g[k]) }
+                        }
                     }
-                } else {
-                    momentumBuffers[i] = g
                 }
-                let b = momentumBuffers[i]!
-                if nesterov {
-                    g.withUnsafeMutableBufferPointer { g in
-                        b.withUnsafeBufferPointer { b in for k in 0..<g.count { g[k] += mu * b[k] } }
-                    }
-                } else {
-                    g = b
-                }
+                continue
             }
+            guard momentumBuffers[i] != nil else {
+                // PyTorch's first step: the buffer starts as the (decayed) gradient.
+                var d = g
+                if decay != 0 {
+                    d.withUnsafeMutableBufferPointer { d in
+                        p.value.withUnsafeBufferPointer { w in for k in 0..<d.count { d[k] += decay * w[k] } }
+                    }
+                }
+                momentumBuffers[i] = d
+                p.value.withUnsafeMutableBufferPointer { w in
+                    d.withUnsafeBufferPointer { d in
+                        let (w, d) = (Shared(w), Shared(d))
+                        Parallel.forEach(w.count, grain: grain) { range in
+                            for k in range { w[k] -= lr * (nesterov ? d[k] + mu * d[k] : d[k]) }
+                        }
+                    }
+                }
+                continue
+            }
+            // One pass over weight, gradient and momentum buffer, updated in place (no copies), with the arithmetic
+            // of the formulation above in the same order.
             p.value.withUnsafeMutableBufferPointer { w in
-                g.withUnsafeBufferPointer { g in for k in 0..<w.count { w[k] -= lr * g[k] } }
+                momentumBuffers[i]!.withUnsafeMutableBufferPointer { b in
+                    g.withUnsafeBufferPointer { g in
+                        let (w, b, g) = (Shared(w), Shared(b), Shared(g))
+                        Parallel.forEach(w.count, grain: grain) { range in
+                            for k in range {
+                                let d = decay != 0 ? g[k] + decay * w[k] : g[k]
+                                let buffer = mu * b[k] + keep * d
+                                b[k] = buffer
+                                w[k] -= lr * (nesterov ? d + mu * buffer : buffer)
+                            }
+                        }
+                    }
+                }
             }
         }
     }
+
+    /// Elements per thread below which a loop stays on one thread (a parallel region costs more).
+    private let grain = 1 << 15
 
     private var slots: OptimizerSlots {
         OptimizerSlots(kind: "SGD", names: parameters.map(\.name), shapes: parameters.map(\.variable.shape))
@@ -72,5 +96,17 @@ public final class SGD: Optimizer {
     public func loadState(_ state: SafeTensors, source: String) throws {
         let (values, _) = try slots.decode(state, slots: ["momentum_buffer"], steps: false, source: source)
         momentumBuffers = values["momentum_buffer"]!
+    }
+}
+
+/// A buffer the optimizer's parallel loops read, or write in disjoint ranges.
+private struct Shared: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+    init(_ b: UnsafeMutableBufferPointer<Float>) { (base, count) = (b.baseAddress!, b.count) }
+    init(_ b: UnsafeBufferPointer<Float>) { (base, count) = (UnsafeMutablePointer(mutating: b.baseAddress!), b.count) }
+    subscript(k: Int) -> Float {
+        get { base[k] }
+        nonmutating set { base[k] = newValue }
     }
 }

@@ -24,6 +24,8 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
     let work = ResNetWork(architecture, size: c.size)
 
     let step: () throws -> Void
+    // Seconds in forward + loss, backward and the optimizer, per synthetic training step.
+    var phases: [[Double]] = []
     if c.mode == "train" && options.loader {
         model.train()
         let optimizer = SGD(parameters: model.namedParameters(), learningRate: 0.01, momentum: 0.9)
@@ -42,10 +44,15 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
         model.train()
         let optimizer = SGD(parameters: model.namedParameters(), learningRate: 0.01, momentum: 0.9)
         step = {
+            let t0 = DispatchTime.now().uptimeNanoseconds
             optimizer.zeroGrad()
             let loss = try softmaxCrossEntropy(logits: model(x), labels: labels)
+            let t1 = DispatchTime.now().uptimeNanoseconds
             try loss.backward()
+            let t2 = DispatchTime.now().uptimeNanoseconds
             try optimizer.step()
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            phases.append([t1 - t0, t2 - t1, t3 - t2].map { Double($0) / 1e9 })
         }
     } else {
         model.eval()
@@ -73,6 +80,13 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
         "loader": options.loader, "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default",
     ]
     if let peak = peakResidentMiB() { record["peak_rss_mb"] = peak }
+    let timed = phases.suffix(options.repeats)
+    if !timed.isEmpty {
+        for (i, name) in ["forward_s", "backward_s", "optimizer_s"].enumerated() {
+            let values = timed.map { $0[i] }.sorted()
+            record[name] = values[values.count / 2]
+        }
+    }
     return record
 }
 

@@ -41,6 +41,7 @@ final class LayoutEngine: @unchecked Sendable {
     static func shared() throws -> LayoutEngine { try result.get() }
 
     private init() throws {
+        BufferPool.keepLargeAllocationsInTheHeap()
         var engine: dnnl_engine_t?
         try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
         var stream: dnnl_stream_t?
@@ -52,7 +53,8 @@ final class LayoutEngine: @unchecked Sendable {
     /// Number of cached primitives (tests: repeated steps must not add more).
     var cachedCount: Int { cacheLock.withLock { cache.count } }
 
-    /// The cached primitive for `key`, made by `make` (a primitive descriptor; nil when unsupported) on first use.
+    /// The cached primitive for `key`, made by `make` (a primitive descriptor; nil when unsupported) on first use,
+    /// on this thread (`Key.thread`; a program that runs its network on one thread creates each primitive once).
     func entry(_ key: Key, _ make: () throws -> dnnl_primitive_desc_t?) throws -> Entry {
         if let e = cacheLock.withLock({ cache[key] }) { return e }
         let pd = try make()

@@ -71,7 +71,7 @@ extension LayoutEngine {
         return try forward(g, direct)
     }
 
-    func convolutionForward(_ x: LayoutTensor, weight: Tensor, bias: Tensor?, _ g: Conv2DGeometry,
+    func convolutionForward(_ x: LayoutTensor, weight: ConvolutionWeights, bias: Tensor?, _ g: Conv2DGeometry,
                             algorithm: ConvolutionAlgorithm, accumulate residual: LayoutTensor?, relu: Bool,
                             training: Bool) throws -> LayoutTensor {
         let settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
@@ -80,7 +80,8 @@ extension LayoutEngine {
         let pd = e.pd!
         let src = try reorder(x, to: try queried(pd, dnnl_query_src_md))
         let weightDesc = try queried(pd, dnnl_query_weights_md)
-        let w = training ? try reorder(weight, to: weightDesc) : try InferenceWeights.shared.reordered(weight, to: weightDesc, self)
+        let w = training ? try weights(weight, in: weightDesc, keep: true)
+            : try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self)
         let dstDesc = try queried(pd, dnnl_query_dst_md)
         let dst: LayoutTensor
         if let residual {
@@ -102,6 +103,15 @@ extension LayoutEngine {
             try run(e.primitive!, "conv2d forward \(g)", args, keep: [src, w, dst])
         }
         return dst
+    }
+
+    /// `w` in the layout `target`: the copy the forward pass made when its layout is the same (Winograd's forward and
+    /// backward-data primitives agree), else a fresh reorder, kept for the backward pass if `keep`.
+    private func weights(_ w: ConvolutionWeights, in target: dnnl_memory_desc_t, keep: Bool) throws -> LayoutTensor {
+        if let r = w.reordered, same(r.descriptor, target) { return r }
+        let r = try reorder(w.plain, to: target)
+        if keep { w.reordered = r }
+        return r
     }
 
     /// Backward primitives with a forward hint of the same algorithm; Winograd falls back to direct.
@@ -138,12 +148,12 @@ extension LayoutEngine {
         return e
     }
 
-    func convolutionBackwardData(_ dy: LayoutTensor, weight: Tensor, _ g: Conv2DGeometry,
+    func convolutionBackwardData(_ dy: LayoutTensor, weight: ConvolutionWeights, _ g: Conv2DGeometry,
                                  algorithm: ConvolutionAlgorithm) throws -> LayoutTensor {
         let e = try backward(g, data: true, hasBias: false, algorithm: algorithm)
         let pd = e.pd!
         let diffDst = try reorder(dy, to: try queried(pd, dnnl_query_diff_dst_md))
-        let w = try reorder(weight, to: try queried(pd, dnnl_query_weights_md))
+        let w = try weights(weight, in: try queried(pd, dnnl_query_weights_md), keep: false)
         let dx = LayoutTensor(shape: g.inputShape, descriptor: try queried(pd, dnnl_query_diff_src_md))
         try run(e.primitive!, "conv2d backward data \(g)", [
             (DNNL_ARG_DIFF_DST, diffDst.descriptor, diffDst.data), (DNNL_ARG_WEIGHTS, w.descriptor, w.data),
@@ -175,6 +185,18 @@ extension LayoutEngine {
         }
         return (try dwInner.plain(), gradBias)
     }
+}
+
+/// A convolution's weights for one forward and backward pass: the row-major values, and the copy the forward pass
+/// reordered into its primitive's layout, which the backward-data pass reuses when its primitive wants the same
+/// layout (saving one reorder of every 3x3 weight per training step). Made per call, so never stale.
+public final class ConvolutionWeights: @unchecked Sendable {
+    public let plain: Tensor
+    var reordered: LayoutTensor?
+
+    public init(_ plain: Tensor) { self.plain = plain }
+
+    public var shape: [Int] { plain.shape }
 }
 
 /// Inference weights already in a primitive's layout, reused while the weights are unchanged. Winograd's inference

@@ -6,6 +6,16 @@ public enum LayoutOps {
     public static func conv2dForward(_ x: LayoutTensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int,
                                      algorithm: ConvolutionAlgorithm = .direct, accumulate: LayoutTensor? = nil,
                                      relu: Bool = false, training: Bool = true) throws -> LayoutTensor {
+        try conv2dForward(x, weights: ConvolutionWeights(weight), bias: bias, stride: stride, padding: padding,
+                          algorithm: algorithm, accumulate: accumulate, relu: relu, training: training)
+    }
+
+    /// As above; in training, `weights` keeps the reordered copy for `conv2dBackwardData` to reuse.
+    public static func conv2dForward(_ x: LayoutTensor, weights: ConvolutionWeights, bias: Tensor?, stride: Int,
+                                     padding: Int, algorithm: ConvolutionAlgorithm = .direct,
+                                     accumulate: LayoutTensor? = nil, relu: Bool = false,
+                                     training: Bool = true) throws -> LayoutTensor {
+        let weight = weights.plain
         let g = try Conv2DGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
         if let bias, bias.shape != [g.outChannels] {
             throw EngineError.shape(op: "conv2d", "bias \(bias.shape) for weight \(weight.shape): expected [\(g.outChannels)]")
@@ -13,17 +23,25 @@ public enum LayoutOps {
         if let accumulate, accumulate.shape != g.outputShape {
             throw EngineError.shape(op: "conv2d", "residual \(accumulate.shape) for output \(g.outputShape)")
         }
-        return try LayoutEngine.shared().convolutionForward(x, weight: weight, bias: bias, g, algorithm: algorithm,
+        return try LayoutEngine.shared().convolutionForward(x, weight: weights, bias: bias, g, algorithm: algorithm,
                                                             accumulate: accumulate, relu: relu, training: training)
     }
 
     public static func conv2dBackwardData(_ dy: LayoutTensor, weight: Tensor, inputShape: [Int], stride: Int,
                                           padding: Int, algorithm: ConvolutionAlgorithm = .direct) throws -> LayoutTensor {
+        try conv2dBackwardData(dy, weights: ConvolutionWeights(weight), inputShape: inputShape, stride: stride,
+                               padding: padding, algorithm: algorithm)
+    }
+
+    public static func conv2dBackwardData(_ dy: LayoutTensor, weights: ConvolutionWeights, inputShape: [Int],
+                                          stride: Int, padding: Int,
+                                          algorithm: ConvolutionAlgorithm = .direct) throws -> LayoutTensor {
+        let weight = weights.plain
         let g = try Conv2DGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding)
         guard dy.shape == g.outputShape else {
             throw EngineError.shape(op: "conv2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
         }
-        return try LayoutEngine.shared().convolutionBackwardData(dy, weight: weight, g, algorithm: algorithm)
+        return try LayoutEngine.shared().convolutionBackwardData(dy, weight: weights, g, algorithm: algorithm)
     }
 
     public static func conv2dBackwardWeights(_ dy: LayoutTensor, input: LayoutTensor, weightShape: [Int],

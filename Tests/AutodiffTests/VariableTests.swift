@@ -33,4 +33,26 @@ import Tensor
             "\(error)".contains("add") && "\(error)".contains("[2, 3]")
         }
     }
+
+    /// backward() releases what the graph saved (as PyTorch does without retain_graph): the weights a convolution
+    /// captured are no longer shared, so an optimizer updates them in place, not in a copy, while the output lives;
+    /// a second backward() through the released graph is refused.
+    @Test(arguments: [true, false]) func backwardReleasesTheGraph(_ blocked: Bool) throws {
+        try EngineOptions.$blockedLayouts.withValue(blocked) {
+            var rng = SeededGenerator(seed: 2)
+            let x = Variable(Tensor.normal([1, 2, 5, 5], using: &rng))
+            let w = Variable(Tensor.normal([3, 2, 3, 3], using: &rng), requiresGrad: true)
+            let y = try conv2d(x, weight: w, padding: 1)
+            try y.backward()
+            #expect(w.grad?.shape == [3, 2, 3, 3])
+            let before = w.value.withUnsafeBufferPointer { $0.baseAddress }
+            let during = w.value.withUnsafeMutableBufferPointer { w in
+                w[0] += 1
+                return UnsafePointer(w.baseAddress)
+            }
+            #expect(before == during, "updating the weight copied it: the graph still holds it")
+            #expect(y.shape == [1, 3, 5, 5])
+            #expect { try y.backward() } throws: { "\($0)".contains("released") }
+        }
+    }
 }

@@ -81,6 +81,44 @@ import Autodiff
         #expect(maxRelativeError(evalWinograd.logits, evalReference.logits) < 1e-3)
     }
 
+    /// Two SGD steps on the optimised path (Winograd in every pass, the forward's reordered weights reused by
+    /// backward-data, the graph released by backward, the in-place optimizer) against the reference path: the second
+    /// step must see the weights the first step wrote, not the copies made before it.
+    @Test func secondStepAfterAnUpdateMatchesReference() throws {
+        func twoSteps(blocked: Bool, winograd: Bool) throws -> (logits: Tensor, grads: [String: Tensor]) {
+            try EngineOptions.$blockedLayouts.withValue(blocked) {
+                try EngineOptions.$winograd.withValue(winograd) {
+                    let model = ResNet(.resnet10, classes: 3, seed: 11)
+                    let sgd = SGD(parameters: model.namedParameters(), learningRate: 0.5, momentum: 0.9,
+                                  weightDecay: 1e-3)
+                    var rng = SeededGenerator(seed: 5)
+                    let x = Tensor.normal([3, 3, 48, 48], using: &rng)
+                    var logits = Tensor(shape: [0])
+                    for _ in 0..<2 {
+                        sgd.zeroGrad()
+                        let out = try model(Variable(x))
+                        try softmaxCrossEntropy(logits: out, labels: [0, 1, 2]).backward()
+                        try sgd.step()
+                        logits = out.value
+                    }
+                    var grads: [String: Tensor] = [:]
+                    for (name, p) in model.namedParameters() { grads[name] = p.grad }
+                    return (logits, grads)
+                }
+            }
+        }
+        let reference = try twoSteps(blocked: false, winograd: false)
+        for winograd in [false, true] {
+            let fast = try twoSteps(blocked: true, winograd: winograd)
+            let tolerance: Float = winograd ? 1e-2 : 2e-3
+            #expect(maxRelativeError(fast.logits, reference.logits) < tolerance / 10, "winograd \(winograd)")
+            for (name, g) in reference.grads {
+                let err = maxRelativeError(fast.grads[name]!, g)
+                #expect(err < tolerance, "winograd \(winograd): gradient of \(name) in step 2: relative error \(err)")
+            }
+        }
+    }
+
     @Test func repeatedStepsCreateNoPrimitives() throws {
         _ = try step(.resnet10, blocked: true, training: true)
         let count = LayoutOps.cachedPrimitiveCount

@@ -109,4 +109,44 @@ import Autodiff
         let wrongShape = SGD(parameters: [("a.weight", Variable(Tensor.zeros([3]), requiresGrad: true))], learningRate: 0.1, momentum: 0.9)
         #expect { try wrongShape.loadState(sgd.state(), source: "o") } throws: { "\($0)".contains("[3]") }
     }
+
+    /// The fused, parallel update on parameters large enough to be split between threads, against the formulation
+    /// written out element by element; also checks that the step leaves the gradient and saved state untouched.
+    @Test(arguments: [(Float(0), Float(0), false), (0.9, 0.01, false), (0.9, 0.01, true), (0, 0.01, false)])
+    func sgdOnLargeParametersMatchesTheFormula(_ momentum: Float, _ decay: Float, _ nesterov: Bool) throws {
+        var rng = SeededGenerator(seed: 4)
+        let count = 200_003
+        let start = Tensor.normal([count], using: &rng)
+        let p = Variable(start, requiresGrad: true)
+        let sgd = SGD(parameters: [("p", p)], learningRate: 0.05, momentum: momentum, weightDecay: decay,
+                      nesterov: nesterov)
+        var w = start.scalars, buffer: [Float]? = nil
+        var saved: SafeTensors? = nil, firstBuffer: [Float]? = nil
+        for step in 0..<3 {
+            let grad = Tensor.normal([count], using: &rng)
+            p.grad = grad
+            try sgd.step()
+            #expect(p.grad == grad, "the step must not change the gradient")
+            for k in 0..<count {
+                var g = grad.scalars[k]
+                if decay != 0 { g += decay * w[k] }
+                if momentum != 0 {
+                    if buffer == nil { buffer = Array(repeating: 0, count: count) }
+                    buffer![k] = step == 0 ? g : momentum * buffer![k] + g
+                    g = nesterov ? g + momentum * buffer![k] : buffer![k]
+                }
+                w[k] -= 0.05 * g
+            }
+            #expect(p.value.scalars == w, "step \(step)")
+            if step == 0 { (saved, firstBuffer) = (sgd.state(), buffer) }
+        }
+        if momentum != 0 {
+            // State taken after the first step is not changed by the in-place updates of later steps.
+            guard case let .float32(b)? = saved?.tensors["p.momentum_buffer"] else {
+                Issue.record("no momentum buffer in the saved state")
+                return
+            }
+            #expect(b.scalars == firstBuffer)
+        }
+    }
 }
