@@ -86,8 +86,8 @@ struct Predict: ParsableCommand {
         for path in runFolders {
             let folder = try RunFolder.open(URL(fileURLWithPath: path))
             let trained = try TrainedModel.load(run: folder)
-            // As in evaluate: a catalogue model's combiner was fitted on the network's own probabilities.
-            let calibration = noCalibration || trained.catalogueModel != nil ? nil : try RunCalibration.load(run: folder)
+            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !noCalibration,
+                                                               catalogueModel: true)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
             print("\(path): \(trained.checkpoint.lastPathComponent)"
                   + (calibration.map { String(format: ", temperature %.3f (calibration.json)", $0.temperature) } ?? "")

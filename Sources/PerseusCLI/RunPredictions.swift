@@ -17,7 +17,8 @@ func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibra
         let folder = try RunFolder.open(URL(fileURLWithPath: path))
         let trained = try TrainedModel.load(run: folder, last: last)
         let combined = catalogue ? trained.catalogueModel : nil
-        let calibration = calibrated && combined == nil ? try RunCalibration.load(run: folder) : nil
+        let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: calibrated,
+                                                           catalogueModel: catalogue)
         if let calibration, calibration.checkpoint != trained.checkpoint.lastPathComponent {
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }

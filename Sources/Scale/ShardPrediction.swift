@@ -71,11 +71,10 @@ public struct ShardPrediction {
         // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
         let failures = FailureLog()
         // Position in the flush -> (probability, spread), for the rows the networks saw: each member's probability
-        // (its catalogue model combined in), then their mean, the spread over members and augmentations together.
+        // (its catalogue model combined in), then `ensemble`'s mean and spread over members and augmentations.
         var probability: [Int: (Double, Double)] = [:]
         if !objects.isEmpty {
-            var mean = [Double](repeating: 0, count: objects.count), second = mean
-            let k = Double(members.count)
+            var predicted: [Predictions] = []
             for member in members {
                 let preprocessing = member.trained.preprocessing
                 let base = SampleSet(objects: objects, preprocessing: preprocessing)
@@ -86,15 +85,13 @@ public struct ShardPrediction {
                                      channels: preprocessing.inputChannels)
                     }
                 }
-                for (j, p) in try probabilities(guarded, member).enumerated() {
-                    let value = member.trained.catalogueModel?.probability(network: p.mean, object: objects[j]) ?? p.mean
-                    mean[j] += value / k
-                    second[j] += (p.spread * p.spread + value * value) / k
-                }
+                let p = try probabilities(guarded, member)
+                let network = Predictions(ids: base.ids, labels: base.labels, memberProbability: p.map(\.mean),
+                                          spread: p.map(\.spread), loss: 0)
+                predicted.append(member.trained.catalogueModel?.apply(to: network, objects: objects) ?? network)
             }
-            for (j, i) in wanted.enumerated() {
-                probability[i] = (mean[j], max(0, second[j] - mean[j] * mean[j]).squareRoot())
-            }
+            let combined = try ensemble(predicted)
+            for (j, i) in wanted.enumerated() { probability[i] = (combined.memberProbability[j], combined.spread[j]) }
         }
         var problems: [Int: RowProblem] = [:]
         for (k, message) in failures.all { problems[wanted[k]] = .unreadableImage(message) }

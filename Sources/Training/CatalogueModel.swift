@@ -63,9 +63,7 @@ public struct CatalogueModel: Codable, Sendable {
         for (i, o) in objects.enumerated() {
             if let p = probability(network: network.memberProbability[i], object: o) { out.memberProbability[i] = p }
         }
-        var loss = 0.0
-        for (p, y) in zip(out.memberProbability, out.labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
-        out.loss = out.labels.isEmpty ? 0 : loss / Double(out.labels.count)
+        out.loss = meanLogLoss(out.memberProbability, labels: out.labels)
         return out
     }
 

@@ -21,6 +21,16 @@ public struct Predictions: Sendable {
     /// temperature scaling is fitted on.
     public var logits: [[Double]] = []
 
+    public init(ids: [String], labels: [Int], memberProbability: [Double], spread: [Double], loss: Double,
+                logits: [[Double]] = []) {
+        self.ids = ids
+        self.labels = labels
+        self.memberProbability = memberProbability
+        self.spread = spread
+        self.loss = loss
+        self.logits = logits
+    }
+
     public func predictedLabels(threshold: Double = 0.5) -> [Int] {
         memberProbability.map { $0 >= threshold ? 1 : 0 }
     }
@@ -65,9 +75,14 @@ public func predict(_ model: any Classifier, on samples: SampleSet, preprocessin
     let k = Double(augmentations.count)
     let mean = sums.map { $0 / k }
     let spread = zip(squares, mean).map { max(0, $0 / k - $1 * $1).squareRoot() }
-    var loss = 0.0
-    for (p, y) in zip(mean, labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
     return Predictions(ids: samples.ids, labels: labels, memberProbability: mean, spread: spread,
-                       loss: samples.count > 0 ? loss / Double(samples.count) : 0,
-                       logits: logitSums.map { $0.map { $0 / k } })
+                       loss: meanLogLoss(mean, labels: labels), logits: logitSums.map { $0.map { $0 / k } })
+}
+
+/// Mean cross-entropy of membership probabilities against labels 0/1 (0 for no objects).
+func meanLogLoss(_ memberProbability: [Double], labels: [Int]) -> Double {
+    guard !labels.isEmpty else { return 0 }
+    var loss = 0.0
+    for (p, y) in zip(memberProbability, labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
+    return loss / Double(labels.count)
 }

@@ -52,6 +52,13 @@ public struct RunCalibration: Codable, Equatable, Sendable {
             eceBefore: before.expectedCalibrationError, eceAfter: after.expectedCalibrationError)
     }
 
+    /// The calibration a prediction with `trained` divides its logits by: none when calibration is off, or when
+    /// the run's catalogue model is combined in (its combiner was fitted on the network's own probabilities).
+    public static func forPrediction(run: RunFolder, trained: TrainedModel, calibrated: Bool,
+                                     catalogueModel: Bool) throws -> RunCalibration? {
+        calibrated && !(catalogueModel && trained.catalogueModel != nil) ? try load(run: run) : nil
+    }
+
     /// The run's calibration, or nil when it has none.
     public static func load(run: RunFolder) throws -> RunCalibration? {
         let url = run.calibration
@@ -104,13 +111,11 @@ public func ensemble(_ members: [Predictions]) throws -> Predictions {
         }
     }
     let spread = (0..<n).map { max(0, second[$0] - mean[$0] * mean[$0]).squareRoot() }
-    var loss = 0.0
-    for (p, y) in zip(mean, first.labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }
     let logits = members.allSatisfy({ $0.logits.count == n })
         ? (0..<n).map { i in
             (0..<first.logits[i].count).map { j in members.reduce(0) { $0 + $1.logits[i][j] } / k }
         }
         : []
     return Predictions(ids: first.ids, labels: first.labels, memberProbability: mean, spread: spread,
-                       loss: n > 0 ? loss / Double(n) : 0, logits: logits)
+                       loss: meanLogLoss(mean, labels: first.labels), logits: logits)
 }
