@@ -106,10 +106,13 @@ struct Study: ParsableCommand {
         let splits = crossValidationFolds(ids: pool.map { all.objects[$0].id }, labels: pool.map { all.objects[$0].label },
                                           folds: folds, seed: 1)
         let name = "\(folds)-fold cross-validation, all magnitudes"
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("predictions"), withIntermediateDirectories: true)
         for (k, split) in splits.enumerated() {
             var config = base
             config.seed = UInt64(k + 1)
             let data = all.resplit(split, of: pool)
+            try data.write(to: root.appendingPathComponent("data/cv-fold\(k + 1)"),
+                           cleaning: "prepared by perseus study (fold \(k + 1) of \(folds))\n")
             var trained = try trainOrReuse(config, data, root.appendingPathComponent("runs/cv-fold\(k + 1)"))
             let test = data.objects(in: .test)
             let combined = trained.catalogueModel
@@ -117,6 +120,9 @@ struct Study: ParsableCommand {
             let network = try evaluateRun(trained, on: test, reference: data.objects, tta: tta).predictions
             let judged = [("network", network)] + (combined.map { [("network + catalogue model", $0.apply(to: network, objects: test))] } ?? [])
             for (what, predictions) in judged {
+                // Out-of-fold predictions, so other combinations can be tried without retraining.
+                try AtomicFile.write(Data(predictionsCSV(predictions, objects: test, threshold: 0.5).utf8),
+                                     to: root.appendingPathComponent("predictions/cv-fold\(k + 1)-\(slug(what)).csv"))
                 table.add("\(name), \(what)", "all magnitudes", predictions)
                 table.add("\(name), \(what)", "bright (r <= 19.4)", predictions,
                           subset: test.indices.filter { (test[$0].magnitude ?? 99) <= 19.4 })

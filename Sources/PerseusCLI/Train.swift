@@ -147,11 +147,13 @@ struct Train: ParsableCommand {
 /// Trains on a prepared dataset's train and validation splits, logging to the terminal and the run's log.
 func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in run: RunFolder,
            resume: Bool, quiet: Bool = false) throws -> TrainingOutcome {
-    func samples(_ split: SplitName) -> SampleSet {
-        SampleSet(objects: dataset.objects(in: split), inputSize: configuration.inputSize, grey: configuration.grey,
+    func samples(_ objects: [PreparedObject]) -> SampleSet {
+        SampleSet(objects: objects, inputSize: configuration.inputSize, grey: configuration.grey,
                   channels: configuration.inputChannels)
     }
-    let trainer = Trainer(configuration: configuration, run: run, training: samples(.train), validation: samples(.validation))
+    let trainer = Trainer(configuration: configuration, run: run,
+                          training: samples(configuration.trainingDraws(dataset.objects(in: .train))),
+                          validation: samples(dataset.objects(in: .validation)))
     trainer.showProgressBar = !quiet
     trainer.report = { line in
         if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped

@@ -42,6 +42,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var patience = 20
     /// rotations (the study's fixed x15 list, precomputed), online (a random angle and flips per draw) or none.
     public var augmentation = "rotations"
+    /// How many times each object at or brighter than `brightMagnitude` is drawn per training epoch (1: once, like
+    /// every other object). With every magnitude in training, nineteen in twenty objects are faint, and the catalogue
+    /// model judges those better than the images can; repeating the bright ones spends the network on them.
+    public var brightRepeats = 1
+    public var brightMagnitude = 19.4
     /// Per-class loss weights (index = label); empty for none.
     public var classWeights: [Float] = []
     public var labelSmoothing: Float = 0
@@ -78,6 +83,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard ["rotations", "online", "none"].contains(augmentation) else {
             throw fail("unknown augmentation '\(augmentation)'; choose rotations, online or none")
         }
+        guard brightRepeats >= 1 else { throw fail("brightRepeats must be at least 1 (1: bright objects drawn once, like the rest)") }
         guard channels >= 0 else { throw fail("channels cannot be negative (0 follows the images)") }
         guard ["auto", "asinh", "none"].contains(stretch) else {
             throw fail("unknown stretch '\(stretch)'; choose auto, asinh or none")
@@ -109,7 +115,8 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
-             augmentation, classWeights, labelSmoothing, threads, catalogueModel, initFrom, freezeBackbone
+             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, threads, catalogueModel, initFrom,
+             freezeBackbone
     }
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
@@ -127,6 +134,7 @@ extension TrainingConfiguration {
         try read(.decayRate, &decayRate); try read(.decaySteps, &decaySteps); try read(.staircase, &staircase)
         try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
         try read(.patience, &patience); try read(.augmentation, &augmentation)
+        try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
         try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)

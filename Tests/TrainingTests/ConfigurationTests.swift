@@ -1,3 +1,4 @@
+import Dataset
 import Files
 import Foundation
 import Testing
@@ -29,6 +30,21 @@ import Testing
         var config = TrainingConfiguration()
         config.model = "resnet19"
         #expect { try config.validate() } throws: { "\($0)".contains("unknown model 'resnet19'") }
+    }
+
+    @Test func brightObjectsAreDrawnBrightRepeatsTimes() throws {
+        func object(_ id: String, _ magnitude: Double?) -> PreparedObject {
+            PreparedObject(id: id, source: "catalog", ra: 0, dec: 0, magnitude: magnitude, label: 0, split: .train,
+                           image: URL(fileURLWithPath: "/\(id).jpg"))
+        }
+        let objects = [object("bright", 17.2), object("edge", 19.4), object("faint", 21.0), object("unknown", nil)]
+        var config = try TrainingConfiguration.load(yaml: "brightRepeats: 3\n", source: "c.yaml")
+        #expect(config.trainingDraws(objects).map(\.id) == ["bright", "bright", "bright", "edge", "edge", "edge", "faint", "unknown"])
+        config.brightMagnitude = 18
+        #expect(config.trainingDraws(objects).map(\.id) == ["bright", "bright", "bright", "edge", "faint", "unknown"])
+        #expect(TrainingConfiguration().trainingDraws(objects).map(\.id) == objects.map(\.id))
+        config.brightRepeats = 0
+        #expect { try config.validate() } throws: { "\($0)".contains("brightRepeats") }
     }
 
     @Test func runFolderIsNeverOverwrittenWithoutForce() throws {
