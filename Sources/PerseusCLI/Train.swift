@@ -21,7 +21,7 @@ struct Train: ParsableCommand {
     @Option(help: "Run folder to create (or to continue with --resume).")
     var out: String
 
-    @Option(help: "Starting settings: study (the study's: 200x200, x15 rotations, SGD with exponential decay, batch 20) or perseus (64x64, online rotations and flips, SGD with Nesterov momentum, cosine decay).")
+    @Option(help: "Starting settings: study (the study's: 200x200, x15 rotations, SGD with exponential decay, batch 20) or perseus (64x64, online rotations and flips, SGD with Nesterov momentum, cosine decay, bright objects drawn four times per epoch, and the catalogue model).")
     var recipe: String = "study"
 
     @Option(help: "YAML file of run settings (any field of the run configuration), applied over the recipe.")

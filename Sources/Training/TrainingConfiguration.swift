@@ -177,7 +177,9 @@ extension TrainingConfiguration {
 extension TrainingConfiguration {
     /// Perseus's own recipe for small inputs: 64x64 (about SDSS's native 0.3"/px over the study's 20" field),
     /// online rotations and flips, SGD with Nesterov momentum and weight decay, cosine decay after a warm-up, gradients
-    /// clipped (a few hundred objects make a noisy gradient: at 0.05 without clipping one seed diverged).
+    /// clipped (a few hundred objects make a noisy gradient: at 0.05 without clipping one seed diverged), bright
+    /// objects drawn four times per epoch beside the faint ones (docs/results.md: spectroscopic accuracy 0.928 -> 0.956
+    /// in cross-validation), and the catalogue model.
     public static var recipe: TrainingConfiguration {
         var c = TrainingConfiguration()
         c.model = "resnet18"
@@ -194,6 +196,7 @@ extension TrainingConfiguration {
         c.augmentation = "online"
         c.patience = 0
         c.catalogueModel = true
+        c.brightRepeats = 4
         return c
     }
 }

@@ -43,6 +43,8 @@ import Testing
         config.brightMagnitude = 18
         #expect(config.trainingDraws(objects).map(\.id) == ["bright", "bright", "bright", "edge", "faint", "unknown"])
         #expect(TrainingConfiguration().trainingDraws(objects).map(\.id) == objects.map(\.id))
+        // Nothing faint to weigh the bright objects against: drawn once each.
+        #expect(config.trainingDraws(Array(objects.prefix(1))).map(\.id) == ["bright"])
         config.brightRepeats = 0
         #expect { try config.validate() } throws: { "\($0)".contains("brightRepeats") }
     }
