@@ -12,7 +12,9 @@ struct Train: ParsableCommand {
             Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
             early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
             can set any field of the run configuration; options given here override it. The run folder gets \
-            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log.             --init FILE fine-tunes: the network starts from a run's checkpoint or a torchvision ResNet's weights             (a new head when the classes differ); --freeze-backbone then trains the head alone.
+            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log. \
+            --init FILE fine-tunes: the network starts from a run's checkpoint or a torchvision ResNet's weights \
+            (a new head when the classes differ); --freeze-backbone then trains the head alone.
             """)
 
     @Option(help: "Prepared dataset folder (from `perseus prepare`).")
