@@ -70,6 +70,7 @@ public final class Trainer {
 
         var state = ResumeState(configuration: config, data: dataFingerprint)
         let preprocessing: Preprocessing
+        var average: WeightAverage?
         if resume {
             let removed = run.removeStaleTemporaries()
             if !removed.isEmpty { report("removed \(removed.count) unfinished temporary file(s) of the killed run") }
@@ -83,11 +84,13 @@ public final class Trainer {
             }
             state = saved.state
             preprocessing = saved.preprocessing
+            if config.emaDecay > 0 { average = WeightAverage(of: model, decay: config.emaDecay, state: saved.average) }
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         } else {
             // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
             // the weights, so `initFrom` is applied only here.
             for line in try config.applyInitialWeights(to: model) { report(line) }
+            if config.emaDecay > 0 { average = WeightAverage(of: model, decay: config.emaDecay) }
             preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey,
                                                       channels: config.inputChannels, stretch: config.stretch == "asinh")
         }
@@ -127,13 +130,18 @@ public final class Trainer {
                 if config.gradientClipNorm > 0 { _ = clipGradientNorm(optimizer.parameters.map(\.variable), maxNorm: config.gradientClipNorm) }
                 try optimizer.step()
                 state.step += 1
+                average?.update(from: model, step: state.step)
                 lossSum += Double(loss.value.scalars[0]) * Double(batch.labels.count)
                 for (row, label) in batch.labels.enumerated() where argmax(logits.value, row: row) == label { hits += 1 }
                 seen += batch.labels.count
                 bar?.update(done: seen, figures: "loss \(fmt(lossSum / Double(seen))) acc \(fmt(Double(hits) / Double(seen)))")
             }
             bar?.finish()
-            let checked = try predict(model, on: validation, preprocessing: preprocessing, batchSize: max(config.batchSize, 32))
+            // Validation and the checkpoints see the averaged weights when the run keeps an average.
+            func averaged<T>(_ body: () throws -> T) throws -> T { try average?.applied(to: model, body) ?? body() }
+            let checked = try averaged {
+                try predict(model, on: validation, preprocessing: preprocessing, batchSize: max(config.batchSize, 32))
+            }
             let row = EpochMetrics(epoch: epoch, learningRate: optimizer.learningRate,
                                    trainLoss: lossSum / Double(max(seen, 1)), trainAccuracy: Double(hits) / Double(max(seen, 1)),
                                    validationLoss: checked.loss, validationAccuracy: checked.accuracy(),
@@ -146,13 +154,13 @@ public final class Trainer {
                 state.bestValidationLoss = row.validationLoss
                 state.bestEpoch = epoch
                 state.epochsWithoutImprovement = 0
-                try model.save(to: run.bestCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 })
+                try averaged { try model.save(to: run.bestCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
             } else {
                 state.epochsWithoutImprovement += 1
             }
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
-            try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing)
-            try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 })
+            try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing, average: average)
+            try averaged { try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
             try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")
         }

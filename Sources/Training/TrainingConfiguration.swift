@@ -37,6 +37,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Cosine: epochs of linear warm-up before the decay.
     public var warmupEpochs = 0
     public var gradientClipNorm: Float = 0
+    /// Validate and save an exponential moving average of the weights (see `WeightAverage`) with this decay per
+    /// step, e.g. 0.995; 0 for the live weights.
+    public var emaDecay: Float = 0
 
     /// Stop when the validation loss has not improved for this many epochs (0: never), restoring the best weights.
     public var patience = 20
@@ -90,6 +93,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
         guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
+        guard (0..<1).contains(emaDecay) else { throw fail("emaDecay must be in [0, 1) (0: no weight averaging)") }
         guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
         guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
             throw fail("threads, patience, decaySteps and warmupEpochs cannot be negative")
@@ -114,7 +118,7 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
-             weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, patience,
+             weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
              augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, threads, catalogueModel, initFrom,
              freezeBackbone
     }
@@ -133,6 +137,7 @@ extension TrainingConfiguration {
         try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try read(.schedule, &schedule)
         try read(.decayRate, &decayRate); try read(.decaySteps, &decaySteps); try read(.staircase, &staircase)
         try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
+        try read(.emaDecay, &emaDecay)
         try read(.patience, &patience); try read(.augmentation, &augmentation)
         try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
