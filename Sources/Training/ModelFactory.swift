@@ -1,3 +1,4 @@
+import Autodiff
 import NN
 import Tensor
 
@@ -21,8 +22,9 @@ extension TrainingConfiguration {
         throw ConfigurationError(message: "unknown model '\(model)'")
     }
 
-    func makeOptimizer(for model: any Classifier) -> any Optimizer {
-        let parameters = trainableParameters(of: model)
+    /// An optimizer for the model's trainable parameters and any `extra` trained beside them (an auxiliary head).
+    func makeOptimizer(for model: any Classifier, extra: [(name: String, variable: Variable)] = []) -> any Optimizer {
+        let parameters = trainableParameters(of: model) + extra
         switch optimizer {
         case "adam": return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
         case "adamw": return Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)

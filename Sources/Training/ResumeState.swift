@@ -30,10 +30,14 @@ struct ResumeState: Codable {
     }
 
     func save(to url: URL, model: any Classifier, optimizer: any Optimizer, preprocessing: Preprocessing,
-              average: WeightAverage? = nil) throws {
+              extra: [String: StateTensor] = [:]) throws {
         var file = SafeTensors()
         for (name, value) in model.stateDict() { file.tensors["model." + name] = value }
-        for (name, value) in average?.state ?? [:] { file.tensors["average." + name] = value }
+        // Training state beside the network (a weight average, an auxiliary head), under names of its own.
+        for (name, value) in extra {
+            precondition(!name.hasPrefix("model.") && !name.hasPrefix("optimizer."), "ResumeState: extra tensor \(name)")
+            file.tensors[name] = value
+        }
         let optimizerState = optimizer.state()
         for (name, value) in optimizerState.tensors { file.tensors["optimizer." + name] = value }
         for (key, value) in optimizerState.metadata { file.metadata["optimizer." + key] = value }
@@ -44,16 +48,15 @@ struct ResumeState: Codable {
         try file.write(to: url)
     }
 
-    /// Loads a resume file into the model and optimizer and returns the bookkeeping, and the weight average when the
-    /// run keeps one.
+    /// Loads a resume file into the model and optimizer and returns the bookkeeping and the `extra` tensors.
     static func load(_ url: URL, into model: any Classifier, optimizer: any Optimizer) throws
-        -> (state: ResumeState, preprocessing: Preprocessing, average: [String: StateTensor]?) {
+        -> (state: ResumeState, preprocessing: Preprocessing, extra: [String: StateTensor]) {
         let file = try SafeTensors(contentsOf: url)
-        var weights: [String: StateTensor] = [:], average: [String: StateTensor] = [:], slots = SafeTensors()
+        var weights: [String: StateTensor] = [:], extra: [String: StateTensor] = [:], slots = SafeTensors()
         for (name, value) in file.tensors {
             if name.hasPrefix("model.") { weights[String(name.dropFirst(6))] = value }
-            if name.hasPrefix("average.") { average[String(name.dropFirst(8))] = value }
-            if name.hasPrefix("optimizer.") { slots.tensors[String(name.dropFirst(10))] = value }
+            else if name.hasPrefix("optimizer.") { slots.tensors[String(name.dropFirst(10))] = value }
+            else { extra[name] = value }
         }
         for (key, value) in file.metadata where key.hasPrefix("optimizer.") { slots.metadata[String(key.dropFirst(10))] = value }
         try model.loadStateDict(weights, source: url.path)
@@ -62,7 +65,7 @@ struct ResumeState: Codable {
               let state = try? JSONDecoder().decode(ResumeState.self, from: Data(text.utf8)) else {
             throw ConfigurationError(message: "\(url.path): no resume state in its metadata")
         }
-        return (state, try Preprocessing(metadata: file.metadata, source: url.path), average.isEmpty ? nil : average)
+        return (state, try Preprocessing(metadata: file.metadata, source: url.path), extra)
     }
 }
 

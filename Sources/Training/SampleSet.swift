@@ -6,6 +6,9 @@ import Imaging
 public struct SampleSet: Sendable {
     public var ids: [String]
     public var labels: [Int]
+    /// Each object's catalogue class (the PCC morphology, or SDSS's class of a spectroscopic object) when known: what
+    /// an auxiliary target (`AuxiliaryTarget`) learns. Empty for sets made without objects.
+    public var objectClasses: [String?] = []
     public var load: @Sendable (_ index: Int, _ augmentation: Augmentation) throws -> Image
 
     public init(ids: [String], labels: [Int],
@@ -21,9 +24,11 @@ public struct SampleSet: Sendable {
     /// The subset at `indices`, in that order.
     public func subset(_ indices: [Int]) -> SampleSet {
         let load = self.load
-        return SampleSet(ids: indices.map { ids[$0] }, labels: indices.map { labels[$0] }) { i, a in
+        var subset = SampleSet(ids: indices.map { ids[$0] }, labels: indices.map { labels[$0] }) { i, a in
             try load(indices[i], a)
         }
+        if !objectClasses.isEmpty { subset.objectClasses = indices.map { objectClasses[$0] } }
+        return subset
     }
 }
 
@@ -53,6 +58,7 @@ extension SampleSet {
             }
             return image
         }
+        objectClasses = objects.map(\.objectClass)
     }
 
     /// The objects as a trained run's model takes them.

@@ -64,7 +64,8 @@ public final class Trainer {
                 "training needs objects in both splits (train \(training.count), validation \(validation.count))")
         }
         let model = try config.makeModel()
-        let optimizer = config.makeOptimizer(for: model)
+        let auxiliary = try config.auxiliaryWeight > 0 ? AuxiliaryTarget(training: training, model: model, seed: config.seed) : nil
+        let optimizer = config.makeOptimizer(for: model, extra: auxiliary?.parameters ?? [])
         let stepsPerEpoch = (epochItems(1).count + config.batchSize - 1) / config.batchSize
         let schedule = config.makeSchedule(stepsPerEpoch: stepsPerEpoch)
 
@@ -84,7 +85,11 @@ public final class Trainer {
             }
             state = saved.state
             preprocessing = saved.preprocessing
-            if config.emaDecay > 0 { average = WeightAverage(of: model, decay: config.emaDecay, state: saved.average) }
+            if config.emaDecay > 0 {
+                average = WeightAverage(of: model, decay: config.emaDecay)
+                average?.restore(from: saved.extra)
+            }
+            try auxiliary?.load(saved.extra, source: run.resumeState.path)
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         } else {
             // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
@@ -97,6 +102,7 @@ public final class Trainer {
         var metadata = model.metadata
         metadata[Preprocessing.metadataKey] = preprocessing.metadataValue
 
+        if let auxiliary { report("auxiliary target: \(auxiliary.classes.count) catalogue classes, loss weight \(config.auxiliaryWeight)") }
         report("training \(config.model) on \(training.count) objects (\(stepsPerEpoch) steps of \(config.batchSize) per epoch), validating on \(validation.count)")
         while state.epoch < config.epochs, !state.isStopped(patience: config.patience) {
             let epoch = state.epoch + 1
@@ -117,7 +123,12 @@ public final class Trainer {
             while let batch = try loader.next() {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
                 let input = try Variable(preprocessing.normalise(batch.images))
-                let logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
+                var logits: Variable, auxiliaryLoss: Variable?
+                if let auxiliary, let resnet = model as? ResNet {  // validate() allows it for ResNets only
+                    (logits, auxiliaryLoss) = try auxiliary.forward(resnet, input, items: batch.items.map { items[$0].object })
+                } else {
+                    logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
+                }
                 let loss = try softmaxCrossEntropy(logits: logits, labels: batch.labels,
                                                    classWeights: config.classWeights.isEmpty ? nil : config.classWeights,
                                                    labelSmoothing: config.labelSmoothing)
@@ -126,7 +137,7 @@ public final class Trainer {
                         "epoch \(epoch) step \(state.step): the loss is \(loss.value.scalars[0]); lower the learning rate")
                 }
                 optimizer.zeroGrad()
-                try loss.backward()
+                try (auxiliaryLoss.map { try loss + $0 * config.auxiliaryWeight } ?? loss).backward()
                 if config.gradientClipNorm > 0 { _ = clipGradientNorm(optimizer.parameters.map(\.variable), maxNorm: config.gradientClipNorm) }
                 try optimizer.step()
                 state.step += 1
@@ -159,7 +170,8 @@ public final class Trainer {
                 state.epochsWithoutImprovement += 1
             }
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
-            try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing, average: average)
+            try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing,
+                           extra: (average?.resumeTensors ?? [:]).merging(auxiliary?.state ?? [:]) { $1 })
             try averaged { try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
             try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")

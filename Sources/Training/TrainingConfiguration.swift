@@ -53,6 +53,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Per-class loss weights (index = label); empty for none.
     public var classWeights: [Float] = []
     public var labelSmoothing: Float = 0
+    /// Weight of a second loss on the objects' catalogue classes (see `AuxiliaryTarget`; ResNets only); 0 for none.
+    public var auxiliaryWeight: Float = 0
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
     /// Also fit the catalogue model (`CatalogueModel`): boosted trees on the catalogue's magnitude and parameters,
@@ -93,6 +95,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
         guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
+        guard auxiliaryWeight >= 0, auxiliaryWeight.isFinite else { throw fail("auxiliaryWeight cannot be negative (0: no auxiliary target)") }
+        guard auxiliaryWeight == 0 || (model.hasPrefix("resnet") && !freezeBackbone) else {
+            throw fail("auxiliaryWeight: the auxiliary target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
+        }
         guard (0..<1).contains(emaDecay) else { throw fail("emaDecay must be in [0, 1) (0: no weight averaging)") }
         guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
         guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
@@ -119,7 +125,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
-             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, threads, catalogueModel, initFrom,
+             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, threads, catalogueModel, initFrom,
              freezeBackbone
     }
 
@@ -141,6 +147,7 @@ extension TrainingConfiguration {
         try read(.patience, &patience); try read(.augmentation, &augmentation)
         try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
+        try read(.auxiliaryWeight, &auxiliaryWeight)
         try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
     }

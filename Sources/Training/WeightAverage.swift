@@ -10,9 +10,20 @@ struct WeightAverage {
     /// Averaged float tensors; integer buffers (`num_batches_tracked`) are the live network's.
     private(set) var state: [String: StateTensor]
 
-    init(of model: any Module, decay: Float, state: [String: StateTensor]? = nil) {
+    init(of model: any Module, decay: Float) {
         self.decay = decay
-        self.state = state ?? Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.value) })
+        state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.value) })
+    }
+
+    /// The average as a resume file keeps it, its names under `average.`.
+    var resumeTensors: [String: StateTensor] {
+        Dictionary(uniqueKeysWithValues: state.map { ("average." + $0.key, $0.value) })
+    }
+
+    /// Takes the average back from a resume file's tensors.
+    mutating func restore(from tensors: [String: StateTensor]) {
+        let prefix = "average."
+        for (name, value) in tensors where name.hasPrefix(prefix) { state[String(name.dropFirst(prefix.count))] = value }
     }
 
     /// The averaging weight of the live network's past value after `step` steps.

@@ -30,6 +30,10 @@ import Testing
         var config = TrainingConfiguration()
         config.model = "resnet19"
         #expect { try config.validate() } throws: { "\($0)".contains("unknown model 'resnet19'") }
+        for (yaml, named) in ["emaDecay: 1.0": "emaDecay", "auxiliaryWeight: -1": "auxiliaryWeight",
+                              "{auxiliaryWeight: 0.5, model: vit-tiny}": "needs a resnet"] {
+            #expect { try TrainingConfiguration.load(yaml: yaml, source: "c.yaml").validate() } throws: { "\($0)".contains(named) }
+        }
     }
 
     @Test func brightObjectsAreDrawnBrightRepeatsTimes() throws {
