@@ -135,6 +135,9 @@ struct Study: ParsableCommand {
 
     /// Trains a run, or resumes it, or reuses it when it has finished.
     private func trainOrReuse(_ config: TrainingConfiguration, _ data: PreparedDataset, _ url: URL) throws -> TrainedModel {
+        // Resolved as `perseus train` records it, so a run made by either command can be reused by the other.
+        var config = config
+        try config.resolveBands(from: data)
         let exists = FileManager.default.fileExists(atPath: url.appendingPathComponent("config.yaml").path)
         let run = exists ? try RunFolder.open(url) : try RunFolder.create(at: url, force: false)
         if !exists { try AtomicFile.write(Data(config.yaml().utf8), to: run.configuration) }
