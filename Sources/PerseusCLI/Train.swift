@@ -12,7 +12,10 @@ struct Train: ParsableCommand {
             Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
             early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
             can set any field of the run configuration; options given here override it. The run folder gets \
-            config.yaml, metrics.csv, best.safetensors, last.safetensors, resume.safetensors and train.log. \
+            config.yaml (every field, resolved), metrics.csv, best.safetensors, last.safetensors, \
+            resume.safetensors and train.log. Fields beyond the options below include emaDecay (validate and save \
+            a moving average of the weights), auxiliaryWeight (the catalogue classes as a second target), \
+            brightRepeats and classWeights; docs/results.md measures each. \
             --init FILE fine-tunes: the network starts from a run's checkpoint or a torchvision ResNet's weights \
             (a new head when the classes differ); --freeze-backbone then trains the head alone.
             """)
