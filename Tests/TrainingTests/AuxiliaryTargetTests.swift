@@ -26,22 +26,15 @@ struct AuxiliaryTargetTests {
         for i in dataset.objects.indices {
             dataset.objects[i].objectClass = dataset.objects[i].label == 1 ? (i % 4 == 1 ? "streak" : "faint streak") : "blob"
         }
-        func configuration(epochs: Int) -> TrainingConfiguration {
-            var c = TinyRun.configuration(epochs: epochs)
-            c.auxiliaryWeight = 0.5
-            return c
-        }
-        let straight = try RunFolder.create(at: root.appendingPathComponent("straight"), force: false)
-        _ = try TinyRun.trainer(configuration(epochs: 3), on: dataset, in: straight).fit()
-        let resumed = try RunFolder.create(at: root.appendingPathComponent("resumed"), force: false)
-        _ = try TinyRun.trainer(configuration(epochs: 2), on: dataset, in: resumed).fit()
-        _ = try TinyRun.trainer(configuration(epochs: 3), on: dataset, in: resumed).fit(resume: true)
+        var configuration = TinyRun.configuration()
+        configuration.auxiliaryWeight = 0.5
+        let (straight, resumed) = try TinyRun.straightAndResumed(configuration, on: dataset, in: root)
         #expect(try TinyRun.tensorBytes(resumed.resumeState) == TinyRun.tensorBytes(straight.resumeState))
 
         // The head moved from its seeded start, and the network it trained differs from one trained without it.
         let resume = try SafeTensors(contentsOf: straight.resumeState).tensors
-        let training = TinyRun.trainer(configuration(epochs: 1), on: dataset, in: straight).training
-        let start = try AuxiliaryTarget(training: training, model: configuration(epochs: 1).makeModel(), seed: 5)
+        let training = TinyRun.trainer(configuration, on: dataset, in: straight).training
+        let start = try AuxiliaryTarget(training: training, model: configuration.makeModel(), seed: configuration.seed)
         #expect(start.classes.count == 3)
         #expect(resume["auxiliary.weight"] != nil && resume["auxiliary.weight"] != start.state["auxiliary.weight"])
         let plain = try RunFolder.create(at: root.appendingPathComponent("plain"), force: false)
@@ -50,6 +43,6 @@ struct AuxiliaryTargetTests {
         #expect(last["conv1.weight"] != (try SafeTensors(contentsOf: plain.lastCheckpoint).tensors["conv1.weight"]))
         // The checkpoint is the membership network alone and loads as one.
         #expect(!last.keys.contains { $0.hasPrefix("auxiliary") })
-        _ = try configuration(epochs: 1).makeModel().load(from: straight.lastCheckpoint)
+        _ = try configuration.makeModel().load(from: straight.lastCheckpoint)
     }
 }

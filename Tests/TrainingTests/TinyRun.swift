@@ -84,6 +84,20 @@ enum TinyRun {
         SafeTensors(tensors: try SafeTensors(contentsOf: url).tensors).encoded()
     }
 
+    /// Two runs of `configuration` under `root`: three epochs straight, and two epochs then resumed to three.
+    static func straightAndResumed(_ configuration: TrainingConfiguration, on dataset: PreparedDataset,
+                                   in root: URL) throws -> (straight: RunFolder, resumed: RunFolder) {
+        var three = configuration, two = configuration
+        three.epochs = 3
+        two.epochs = 2
+        let straight = try RunFolder.create(at: root.appendingPathComponent("straight"), force: false)
+        _ = try trainer(three, on: dataset, in: straight).fit()
+        let resumed = try RunFolder.create(at: root.appendingPathComponent("resumed"), force: false)
+        _ = try trainer(two, on: dataset, in: resumed).fit()
+        _ = try trainer(three, on: dataset, in: resumed).fit(resume: true)
+        return (straight, resumed)
+    }
+
     /// Hidden temporaries `AtomicFile` leaves only if a process dies mid-write.
     static func temporaries(in folder: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") && $0.contains(".tmp-") }

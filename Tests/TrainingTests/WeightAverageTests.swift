@@ -27,16 +27,9 @@ struct WeightAverageTests {
         let root = try TinyRun.folder("ema")
         defer { try? FileManager.default.removeItem(at: root) }
         let dataset = try TinyRun.dataset(in: root, count: 12)
-        func configuration(epochs: Int) -> TrainingConfiguration {
-            var c = TinyRun.configuration(epochs: epochs)
-            c.emaDecay = 0.9
-            return c
-        }
-        let straight = try RunFolder.create(at: root.appendingPathComponent("straight"), force: false)
-        _ = try TinyRun.trainer(configuration(epochs: 3), on: dataset, in: straight).fit()
-        let resumed = try RunFolder.create(at: root.appendingPathComponent("resumed"), force: false)
-        _ = try TinyRun.trainer(configuration(epochs: 2), on: dataset, in: resumed).fit()
-        _ = try TinyRun.trainer(configuration(epochs: 3), on: dataset, in: resumed).fit(resume: true)
+        var configuration = TinyRun.configuration()
+        configuration.emaDecay = 0.9
+        let (straight, resumed) = try TinyRun.straightAndResumed(configuration, on: dataset, in: root)
         #expect(try TinyRun.tensorBytes(resumed.resumeState) == TinyRun.tensorBytes(straight.resumeState))
         #expect(try TinyRun.tensorBytes(resumed.lastCheckpoint) == TinyRun.tensorBytes(straight.lastCheckpoint))
 
