@@ -54,9 +54,13 @@ struct ResumeState: Codable {
         let file = try SafeTensors(contentsOf: url)
         var weights: [String: StateTensor] = [:], extra: [String: StateTensor] = [:], slots = SafeTensors()
         for (name, value) in file.tensors {
-            if name.hasPrefix("model.") { weights[String(name.dropFirst(6))] = value }
-            else if name.hasPrefix("optimizer.") { slots.tensors[String(name.dropFirst(10))] = value }
-            else { extra[name] = value }
+            if name.hasPrefix("model.") {
+                weights[String(name.dropFirst(6))] = value
+            } else if name.hasPrefix("optimizer.") {
+                slots.tensors[String(name.dropFirst(10))] = value
+            } else {
+                extra[name] = value
+            }
         }
         for (key, value) in file.metadata where key.hasPrefix("optimizer.") { slots.metadata[String(key.dropFirst(10))] = value }
         try model.loadStateDict(weights, source: url.path)
