@@ -101,6 +101,18 @@ public final class Trainer {
         }
         var metadata = model.metadata
         metadata[Preprocessing.metadataKey] = preprocessing.metadataValue
+        // Validation and the checkpoints see the averaged weights when the run keeps an average.
+        func averaged<T>(_ body: () throws -> T) throws -> T { try average?.applied(to: model, body) ?? body() }
+        func save(_ checkpoint: URL, epoch: Int) throws {
+            try averaged { try model.save(to: checkpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
+        }
+        /// What follows from the resume file: the last checkpoint and the metrics table.
+        func writeDerivedFiles() throws {
+            try save(run.lastCheckpoint, epoch: state.epoch)
+            try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
+        }
+        // A kill after the last commit but before the files it implies were rewritten leaves them an epoch behind.
+        if resume, state.epoch > 0 { try writeDerivedFiles() }
 
         if let auxiliary { report("auxiliary target: \(auxiliary.classes.count) catalogue classes, loss weight \(config.auxiliaryWeight)") }
         report("training \(config.model) on \(training.count) objects (\(stepsPerEpoch) steps of \(config.batchSize) per epoch), validating on \(validation.count)")
@@ -148,8 +160,6 @@ public final class Trainer {
                 bar?.update(done: seen, figures: "loss \(fmt(lossSum / Double(seen))) acc \(fmt(Double(hits) / Double(seen)))")
             }
             bar?.finish()
-            // Validation and the checkpoints see the averaged weights when the run keeps an average.
-            func averaged<T>(_ body: () throws -> T) throws -> T { try average?.applied(to: model, body) ?? body() }
             let checked = try averaged {
                 try predict(model, on: validation, preprocessing: preprocessing, batchSize: max(config.batchSize, 32))
             }
@@ -165,15 +175,14 @@ public final class Trainer {
                 state.bestValidationLoss = row.validationLoss
                 state.bestEpoch = epoch
                 state.epochsWithoutImprovement = 0
-                try averaged { try model.save(to: run.bestCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
+                try save(run.bestCheckpoint, epoch: epoch)
             } else {
                 state.epochsWithoutImprovement += 1
             }
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
             try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing,
                            extra: (average?.resumeTensors ?? [:]).merging(auxiliary?.state ?? [:]) { $1 })
-            try averaged { try model.save(to: run.lastCheckpoint, metadata: metadata.merging(["perseus.epoch": String(epoch)]) { $1 }) }
-            try AtomicFile.write(Data(EpochMetrics.csv(state.metrics).utf8), to: run.metrics)
+            try writeDerivedFiles()
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")
         }
         let stopped = state.isStopped(patience: config.patience) && state.epoch < config.epochs

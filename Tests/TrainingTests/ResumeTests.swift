@@ -55,6 +55,18 @@ import Testing
         #expect(try TinyRun.tensorBytes(run.resumeState) == reference.resumeTensors)
     }
 
+    /// SIGKILL after the final epoch's commit (the resume file) but before the last checkpoint and metrics were
+    /// rewritten: a resume has no epoch left to train, and still leaves them as the uninterrupted run did.
+    @Test func aKillAfterTheFinalCommitIsMendedByResume() throws {
+        let reference = try Self.reference.get()
+        let run = try RunFolder.create(at: reference.root.appendingPathComponent("final-commit"), force: false)
+        try FileManager.default.copyItem(at: reference.run.resumeState, to: run.resumeState)
+        try AtomicFile.write(Data("an epoch behind".utf8), to: run.lastCheckpoint)
+        _ = try TinyRun.trainer(TinyRun.configuration(), on: reference.dataset, in: run).fit(resume: true)
+        #expect(try Data(contentsOf: run.lastCheckpoint) == reference.lastBytes)
+        #expect(try Data(contentsOf: run.metrics) == Data(contentsOf: reference.run.metrics))
+    }
+
     @Test func aCorruptResumeFileIsRefusedByName() throws {
         let reference = try Self.reference.get()
         let run = try RunFolder.create(at: reference.root.appendingPathComponent("corrupt"), force: false)
