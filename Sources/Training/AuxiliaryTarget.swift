@@ -12,12 +12,14 @@ final class AuxiliaryTarget {
     let classes: [String]
     /// Each training object's class index.
     let labels: [Int]
+    let model: ResNet
     let head: Linear
 
     init(training: SampleSet, model: any Classifier, seed: UInt64) throws {
         guard let model = model as? ResNet else {
             throw ConfigurationError(message: "auxiliaryWeight: the auxiliary target needs a ResNet")
         }
+        self.model = model
         let keys = training.labels.indices.map { i in
             Self.key(objectClass: training.objectClasses.isEmpty ? nil : training.objectClasses[i], label: training.labels[i])
         }
@@ -34,24 +36,13 @@ final class AuxiliaryTarget {
         "\(objectClass ?? "unclassified") / \(label == 1 ? "member" : "background")"
     }
 
-    /// The head's parameters by the names the optimizer and the resume file keep them under.
+    /// The head's parameters by the names the optimizer keeps them under, apart from the network's.
     var parameters: [(name: String, variable: Variable)] {
         head.namedParameters().map { ("auxiliary." + $0.name, $0.variable) }
     }
 
-    var state: [String: StateTensor] {
-        Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, StateTensor.float32($0.variable.value)) })
-    }
-
-    func load(_ state: [String: StateTensor], source: String) throws {
-        let prefix = "auxiliary."
-        try head.loadStateDict(Dictionary(uniqueKeysWithValues: state.compactMap { name, value in
-            name.hasPrefix(prefix) ? (String(name.dropFirst(prefix.count)), value) : nil
-        }), source: source)
-    }
-
     /// The membership logits and the auxiliary loss of `items` (indices into the training set) in one pass.
-    func forward(_ model: ResNet, _ input: Variable, items: [Int]) throws -> (logits: Variable, loss: Variable) {
+    func forward(_ input: Variable, items: [Int]) throws -> (logits: Variable, loss: Variable) {
         let pooled = try model.avgpool(model.features(input))
         return (try model.fc(pooled), try softmaxCrossEntropy(logits: head(pooled), labels: items.map { labels[$0] }))
     }

@@ -30,13 +30,13 @@ struct ResumeState: Codable {
     }
 
     func save(to url: URL, model: any Classifier, optimizer: any Optimizer, preprocessing: Preprocessing,
-              extra: [String: StateTensor] = [:]) throws {
+              extra: [String: [String: StateTensor]] = [:]) throws {
         var file = SafeTensors()
         for (name, value) in model.stateDict() { file.tensors["model." + name] = value }
-        // Training state beside the network (a weight average, an auxiliary head), under names of its own.
-        for (name, value) in extra {
-            precondition(!name.hasPrefix("model.") && !name.hasPrefix("optimizer."), "ResumeState: extra tensor \(name)")
-            file.tensors[name] = value
+        // Training state beside the network (a weight average, an auxiliary head), each group under its own prefix.
+        for (group, tensors) in extra {
+            precondition(group != "model" && group != "optimizer", "ResumeState: extra group \(group)")
+            for (name, value) in tensors { file.tensors[group + "." + name] = value }
         }
         let optimizerState = optimizer.state()
         for (name, value) in optimizerState.tensors { file.tensors["optimizer." + name] = value }
@@ -48,20 +48,18 @@ struct ResumeState: Codable {
         try file.write(to: url)
     }
 
-    /// Loads a resume file into the model and optimizer and returns the bookkeeping and the `extra` tensors.
+    /// Loads a resume file into the model and optimizer and returns the bookkeeping and the `extra` groups.
     static func load(_ url: URL, into model: any Classifier, optimizer: any Optimizer) throws
-        -> (state: ResumeState, preprocessing: Preprocessing, extra: [String: StateTensor]) {
+        -> (state: ResumeState, preprocessing: Preprocessing, extra: [String: [String: StateTensor]]) {
         let file = try SafeTensors(contentsOf: url)
-        var weights: [String: StateTensor] = [:], extra: [String: StateTensor] = [:], slots = SafeTensors()
+        // Every tensor is "group.name": the model's, the optimizer's, or an extra group's.
+        var extra: [String: [String: StateTensor]] = [:]
         for (name, value) in file.tensors {
-            if name.hasPrefix("model.") {
-                weights[String(name.dropFirst(6))] = value
-            } else if name.hasPrefix("optimizer.") {
-                slots.tensors[String(name.dropFirst(10))] = value
-            } else {
-                extra[name] = value
-            }
+            guard let dot = name.firstIndex(of: ".") else { continue }
+            extra[String(name[..<dot]), default: [:]][String(name[name.index(after: dot)...])] = value
         }
+        let weights = extra.removeValue(forKey: "model") ?? [:]
+        var slots = SafeTensors(tensors: extra.removeValue(forKey: "optimizer") ?? [:])
         for (key, value) in file.metadata where key.hasPrefix("optimizer.") { slots.metadata[String(key.dropFirst(10))] = value }
         try model.loadStateDict(weights, source: url.path)
         try optimizer.loadState(slots, source: url.path)

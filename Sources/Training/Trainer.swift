@@ -71,7 +71,7 @@ public final class Trainer {
 
         var state = ResumeState(configuration: config, data: dataFingerprint)
         let preprocessing: Preprocessing
-        var average: WeightAverage?
+        var kept: [String: [String: StateTensor]] = [:]  // a resume file's average and auxiliary head
         if resume {
             let removed = run.removeStaleTemporaries()
             if !removed.isEmpty { report("removed \(removed.count) unfinished temporary file(s) of the killed run") }
@@ -85,20 +85,17 @@ public final class Trainer {
             }
             state = saved.state
             preprocessing = saved.preprocessing
-            if config.emaDecay > 0 {
-                average = WeightAverage(of: model, decay: config.emaDecay)
-                average?.restore(from: saved.extra)
-            }
-            try auxiliary?.load(saved.extra, source: run.resumeState.path)
+            kept = saved.extra
+            try auxiliary?.head.loadStateDict(kept["auxiliary"] ?? [:], source: run.resumeState.path)
             report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         } else {
             // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
             // the weights, so `initFrom` is applied only here.
             for line in try config.applyInitialWeights(to: model) { report(line) }
-            if config.emaDecay > 0 { average = WeightAverage(of: model, decay: config.emaDecay) }
             preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey,
                                                       channels: config.inputChannels, stretch: config.stretch == "asinh")
         }
+        var average = config.emaDecay > 0 ? WeightAverage(of: model, decay: config.emaDecay, state: kept["average"]) : nil
         var metadata = model.metadata
         metadata[Preprocessing.metadataKey] = preprocessing.metadataValue
         // Validation and the checkpoints see the averaged weights when the run keeps an average.
@@ -136,8 +133,8 @@ public final class Trainer {
                 optimizer.learningRate = schedule.learningRate(atStep: state.step)
                 let input = try Variable(preprocessing.normalise(batch.images))
                 var logits: Variable, auxiliaryLoss: Variable?
-                if let auxiliary, let resnet = model as? ResNet {  // validate() allows it for ResNets only
-                    (logits, auxiliaryLoss) = try auxiliary.forward(resnet, input, items: batch.items.map { items[$0].object })
+                if let auxiliary {
+                    (logits, auxiliaryLoss) = try auxiliary.forward(input, items: batch.items.map { items[$0].object })
                 } else {
                     logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
                 }
@@ -180,8 +177,9 @@ public final class Trainer {
                 state.epochsWithoutImprovement += 1
             }
             // The resume file is the commit point: everything else is derived from it or rewritten after it.
+            let extra = ["average": average?.state, "auxiliary": auxiliary.map { Dictionary(uniqueKeysWithValues: $0.head.stateDict()) }]
             try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing,
-                           extra: (average?.resumeTensors ?? [:]).merging(auxiliary?.state ?? [:]) { $1 })
+                           extra: extra.compactMapValues { $0 })
             try writeDerivedFiles()
             report("epoch \(epoch): train loss \(fmt(row.trainLoss)) acc \(fmt(row.trainAccuracy)), validation loss \(fmt(row.validationLoss)) acc \(fmt(row.validationAccuracy)), lr \(fmt(Double(row.learningRate))), \(ProgressBar.duration(row.seconds))")
         }

@@ -10,20 +10,10 @@ struct WeightAverage {
     /// Averaged float tensors; integer buffers (`num_batches_tracked`) are the live network's.
     private(set) var state: [String: StateTensor]
 
-    init(of model: any Module, decay: Float) {
+    /// Starts at the model's weights, or continues `state` (a resume file's average).
+    init(of model: any Module, decay: Float, state: [String: StateTensor]? = nil) {
         self.decay = decay
-        state = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.value) })
-    }
-
-    /// The average as a resume file keeps it, its names under `average.`.
-    var resumeTensors: [String: StateTensor] {
-        Dictionary(uniqueKeysWithValues: state.map { ("average." + $0.key, $0.value) })
-    }
-
-    /// Takes the average back from a resume file's tensors.
-    mutating func restore(from tensors: [String: StateTensor]) {
-        let prefix = "average."
-        for (name, value) in tensors where name.hasPrefix(prefix) { state[String(name.dropFirst(prefix.count))] = value }
+        self.state = state ?? Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, $0.value) })
     }
 
     /// The averaging weight of the live network's past value after `step` steps.
