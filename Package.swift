@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Perseus: convolutional networks that find galaxy-cluster members in survey images.
-// Data flows one way through the modules below: catalogue rows -> labelled objects -> images -> tensors
-// -> model -> predictions -> metrics -> pictures and report.
+// Data flows one way through the stages below: catalogue -> objects -> samples -> model -> runs -> metrics and
+// pictures. Each target imports only targets declared above it (scripts/check-architecture.sh checks it).
 import PackageDescription
 
 let package = Package(
@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "perseus", targets: ["PerseusCLI"]),
-        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report", "Tabular"]),
+        .library(name: "PerseusKit", targets: ["Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Tabular", "Report", "Runs", "Scale"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,23 +37,31 @@ let package = Package(
         // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
         .target(name: "Survey", dependencies: ["Astro", "Imaging", "Files"]),
 
-        // Training runs: configuration, the loop with early stopping, run folders that resume.
+        // Model: training runs (configuration, the loop with early stopping, resume, checkpoints, weight averaging).
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Evaluation", "Report", "Files", "Tabular", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Files", .product(name: "Yams", package: "Yams"),
         ]),
 
-        // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
-        .target(name: "Scale", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Astro", "Imaging", "Files"]),
-
-        // Judging and showing.
+        // Judging and showing, for the runs stage below: metrics, the trees of the catalogue model, and pictures.
+        // None of them knows a network.
         .target(name: "Evaluation"),
         .target(name: "Tabular"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging", "Files"]),
 
+        // Runs: what is done with finished runs (inference, evaluation, calibration, the catalogue model, saliency,
+        // reports, the study driver); the only stage that imports Report and Tabular.
+        .target(name: "Runs", dependencies: [
+            "Training", "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Evaluation", "Tabular", "Report", "Files",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
+        .target(name: "Scale", dependencies: ["Runs", "Training", "NN", "Autodiff", "Dataset", "Astro", "Imaging", "Files"]),
+
         .executableTarget(
             name: "PerseusCLI",
             dependencies: [
-                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Scale", "Evaluation", "Report", "Files",
+                "Tensor", "Autodiff", "NN", "Imaging", "Astro", "Dataset", "Survey", "Training", "Evaluation", "Report", "Runs", "Scale", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,12 +80,12 @@ let package = Package(
         .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Runs", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
-        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Training", "Dataset", "Astro", "Imaging", "Files", "Tabular"]),
+        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Runs", "Training", "Dataset", "Astro", "Imaging", "Files", "Tabular"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Dataset", "Files"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Runs", "Dataset", "Files"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Astro
 import Foundation
+import Imaging
 
 /// A catalogue object on its way to training: its binary label (nil = left out by the labelling) and its image file.
 public struct LabelledObject: Sendable, Equatable {
@@ -28,28 +29,10 @@ public func labelled(_ catalog: Catalog, byRedshift labeling: RedshiftLabeling,
     catalog.objects.map { LabelledObject(object: $0, label: $0.redshift.map(labeling.label), image: image($0)) }
 }
 
-/// The image files of a folder by name without extension (`PCC-0001.jpg` for id `PCC-0001`, `<objID>.png`), read
-/// once so that looking up thousands of objects does not touch the disk each time.
-public struct ImageFolderIndex: Sendable {
-    public let folder: URL
-    private let byStem: [String: URL]
-
-    public init(folder: URL) throws {
-        self.folder = folder
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        var map: [String: URL] = [:]
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let url = folder.appendingPathComponent(name)
-            map[url.deletingPathExtension().lastPathComponent] = map[url.deletingPathExtension().lastPathComponent] ?? url
-        }
-        byStem = map
-    }
-
-    public var count: Int { byStem.count }
-
+extension ImageFolderIndex {
     /// The image named after the object's id, or else after its objID.
     public func url(for object: CatalogObject) -> URL? {
-        byStem[object.id] ?? object.objID.flatMap { byStem[String($0)] }
+        file(named: object.id) ?? object.objID.flatMap { file(named: String($0)) }
     }
 }
 

@@ -97,7 +97,7 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
     let parameters = try parameterColumns(options.parameters, of: catalog)
     if !parameters.isEmpty { notes.append("parameters carried for the catalogue model: " + parameters.joined(separator: ", ")) }
     let images = try ImageFolderIndex(folder: options.images)
-    let wide = try options.wideImages.map(ImageFolderIndex.init(folder:))
+    let wide = try options.wideImages.map { try ImageFolderIndex(folder: $0) }
     // A catalogue label column wins; otherwise the PCC class decides.
     let catalogObjects = catalog.objects.map { o in
         LabelledObject(object: o, label: o.label ?? options.labels.label(forClass: o.objectClass), image: images.url(for: o))

@@ -85,7 +85,7 @@ public struct PreparedDataset: Sendable {
             guard let s else { return "" }
             return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
-        var lines = [(Self.columns + parameterNames.map { quoted($0) ?? "" }).joined(separator: ",")]
+        var lines = [(Self.columns + parameterNames.map { quoted($0) }).joined(separator: ",")]
         for o in objects {
             lines.append([quoted(o.id), o.source, String(o.ra), String(o.dec), number(o.magnitude), number(o.gMinusZ),
                           number(o.gMinusR), number(o.uMinusG), number(o.rMinusI), quoted(o.objectClass),

@@ -25,21 +25,7 @@ public struct ImageFolderSurvey: Sendable {
     /// Decodes every regular, non-hidden file in `folder` (and its subfolders when `recursive`), in name order.
     public init(folder: URL, recursive: Bool = false) throws {
         self.folder = folder
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw ImageError(.unreadable, folder.path, "no such folder")
-        }
-        let keys: [URLResourceKey] = [.isRegularFileKey]
-        var files: [URL] = []
-        if recursive {
-            let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles])
-            while let url = walker?.nextObject() as? URL { files.append(url) }
-        } else {
-            files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys,
-                                                                options: [.skipsHiddenFiles])
-        }
-        files = files.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
-            .sorted { $0.path < $1.path }
+        let files = try ImageFolderIndex(folder: folder, recursive: recursive).files
         entries = files.map { file in
             let data: Data
             do { data = try Data(contentsOf: file) } catch {

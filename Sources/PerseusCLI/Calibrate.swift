@@ -3,6 +3,7 @@ import Dataset
 import Evaluation
 import Foundation
 import Report
+import Runs
 import Training
 
 /// `perseus calibrate`: temperature scaling of a trained run, fitted on the validation split.

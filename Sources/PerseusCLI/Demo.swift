@@ -3,6 +3,7 @@ import Dataset
 import Files
 import Foundation
 import Imaging
+import Runs
 import Training
 
 /// `perseus demo`: the main job on the built-in default. A synthetic Perseus-like field (dE/ETG cluster members,

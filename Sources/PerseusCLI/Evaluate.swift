@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Files
 import Foundation
+import Runs
 import Training
 
 /// `perseus evaluate`: the confusion matrix and classification report of a trained run, overall and per colour region.
@@ -67,33 +68,4 @@ struct Evaluate: ParsableCommand {
                                 to: URL(fileURLWithPath: predictions))
         }
     }
-}
-
-/// Predicts and judges in one step.
-func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], reference: [PreparedObject],
-                 tta: Bool, threshold: Double = 0.5) throws -> RunEvaluation {
-    let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
-    var predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                                  augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
-    if let catalogue = trained.catalogueModel { predictions = catalogue.apply(to: predictions, objects: objects) }
-    return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)
-}
-
-/// ECE and mean spread of the probabilities an evaluation used.
-func calibrationSummary(_ p: Predictions) -> String {
-    let ece = (try? p.calibration().expectedCalibrationError).map { String(format: "%.4f", $0) } ?? "n/a"
-    let spread = p.spread.isEmpty ? 0 : p.spread.reduce(0, +) / Double(p.spread.count)
-    return String(format: "expected calibration error (10 bins) %@, log loss %.4f, mean spread %.4f", ece, p.loss, spread)
-}
-
-/// One row per object: id, ra, dec, membership probability, its spread over augmentations, predicted label.
-func predictionsCSV(_ p: Predictions, objects: [PreparedObject]?, threshold: Double) -> String {
-    var lines = ["id,ra,dec,member_probability,spread,label" + (objects != nil ? ",true_label" : "")]
-    for i in p.ids.indices {
-        let position = objects.map { "\($0[i].ra),\($0[i].dec)" } ?? ","
-        let label = p.memberProbability[i] >= threshold ? 1 : 0
-        lines.append("\(p.ids[i]),\(position),\(String(format: "%.6f", p.memberProbability[i])),\(String(format: "%.6f", p.spread[i])),\(label)"
-                     + (objects != nil ? ",\(p.labels[i])" : ""))
-    }
-    return lines.joined(separator: "\n") + "\n"
 }

@@ -5,6 +5,7 @@ import Foundation
 import Imaging
 import NN
 import Report
+import Runs
 import Training
 
 /// `perseus explain`: where a trained run looks, per object, as Grad-CAM (ResNet runs), attention-rollout (vision

@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import Scale
 import Tensor
+import Runs
 import Training
 
 /// `perseus predict`: membership probabilities for the rows of a catalogue (or the images of a folder), streamed

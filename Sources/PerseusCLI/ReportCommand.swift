@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runs
 import Training
 
 /// `perseus report`: one self-contained HTML file showing what a run learned, plus its figures as SVG and PNG.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Files
 import Foundation
+import Runs
 import Training
 
 /// `perseus train`: a ResNet or vit-tiny on a prepared dataset, with the study's defaults.
@@ -147,24 +148,4 @@ struct Train: ParsableCommand {
         }
         _ = try train(configuration, on: dataset, in: runFolder, resume: resume)
     }
-}
-
-/// Trains on a prepared dataset's train and validation splits, logging to the terminal and the run's log.
-func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in run: RunFolder,
-           resume: Bool, quiet: Bool = false) throws -> TrainingOutcome {
-    func samples(_ objects: [PreparedObject]) -> SampleSet {
-        SampleSet(objects: objects, inputSize: configuration.inputSize, grey: configuration.grey,
-                  channels: configuration.inputChannels)
-    }
-    let trainer = Trainer(configuration: configuration, run: run,
-                          training: samples(configuration.trainingDraws(dataset.objects(in: .train))),
-                          validation: samples(dataset.objects(in: .validation)))
-    trainer.showProgressBar = !quiet
-    trainer.report = { line in
-        if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped
-        run.appendLog(line)
-    }
-    let outcome = try trainer.fit(resume: resume)
-    if configuration.catalogueModel { trainer.report(try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)) }
-    return outcome
 }

@@ -1,5 +1,6 @@
 import Files
 import Foundation
+import Runs
 import Training
 
 /// What a shard's output holds, written next to it (`FILE.csv.progress`, JSON) atomically after every flushed

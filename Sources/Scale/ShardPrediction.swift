@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import Imaging
 import NN
+import Runs
 import Training
 
 /// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network (or every network of an

@@ -1,9 +1,8 @@
 import Foundation
 
 /// A one-line progress bar on standard error: done/total, a bar, the caller's figures and the time left; when
-/// standard error is not a terminal (logs, CI) a plain line every tenth of the way instead. (The approach of
-/// `ProgressBar` in the `e2e` branch's Training module, which is not on main yet; kept internal so the two cannot
-/// clash when both are imported.)
+/// standard error is not a terminal (logs, CI) a plain line every tenth of the way instead. (Training's `ProgressBar`
+/// does the same for a later stage, which Survey cannot import; this one is internal so the two cannot clash.)
 final class ProgressLine {
     private let total: Int
     private let label: String

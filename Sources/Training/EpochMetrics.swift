@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// One row of a run's `metrics.csv`.

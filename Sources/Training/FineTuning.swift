@@ -1,3 +1,4 @@
+import Dataset
 import Autodiff
 import Foundation
 import NN

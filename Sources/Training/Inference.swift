@@ -80,7 +80,7 @@ public func predict(_ model: any Classifier, on samples: SampleSet, preprocessin
 }
 
 /// Mean cross-entropy of membership probabilities against labels 0/1 (0 for no objects).
-func meanLogLoss(_ memberProbability: [Double], labels: [Int]) -> Double {
+public func meanLogLoss(_ memberProbability: [Double], labels: [Int]) -> Double {
     guard !labels.isEmpty else { return 0 }
     var loss = 0.0
     for (p, y) in zip(memberProbability, labels) { loss -= log(max(y == 1 ? p : 1 - p, 1e-12)) }

@@ -1,3 +1,4 @@
+import Dataset
 import Autodiff
 import NN
 import Tensor

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// The folder a training run writes: its resolved configuration, per-epoch metrics, the best and last

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Yams
 
@@ -114,11 +115,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
             throw fail("freezeBackbone needs initFrom: a frozen random backbone would never learn features")
         }
     }
-}
-
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
 }
 
 extension TrainingConfiguration {

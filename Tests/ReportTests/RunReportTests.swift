@@ -7,6 +7,7 @@ import Imaging
 import Testing
 @testable import Evaluation
 @testable import Report
+@testable import Runs
 @testable import Training
 
 @Suite struct RunReportTests {

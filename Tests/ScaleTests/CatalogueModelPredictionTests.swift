@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import Tabular
 import Testing
+import Runs
 import Training
 @testable import Scale
 

@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import Imaging
 import Scale
+import Runs
 import Training
 
 /// A ResNet-10 trained for one epoch at 32x32 on a small synthetic field, its cutouts (plus one file that is not

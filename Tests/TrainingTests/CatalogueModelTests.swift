@@ -3,6 +3,7 @@ import Foundation
 import Tabular
 import Tensor
 import Testing
+@testable import Runs
 @testable import Training
 
 @Suite struct CatalogueModelTests {

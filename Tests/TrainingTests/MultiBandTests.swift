@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Tensor
 import Testing
+@testable import Runs
 @testable import Training
 
 /// A generated 5-band FITS cutout set (think HSC g, r, i, z, y) goes through prepare, train and predict.

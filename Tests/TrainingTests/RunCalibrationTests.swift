@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Testing
+@testable import Runs
 @testable import Training
 
 @Suite struct RunCalibrationTests {

@@ -5,6 +5,7 @@ import Imaging
 import NN
 import Testing
 import Autodiff
+@testable import Runs
 @testable import Training
 
 /// A ResNet-10 trained for a few epochs on a small synthetic field (48 px cutouts), shared by the saliency tests.

@@ -1,7 +1,9 @@
+import Dataset
 import Files
 import Foundation
 import NN
 import Testing
+@testable import Runs
 @testable import Training
 
 /// `vit-tiny` goes through the same run machinery as the ResNets: train, checkpoint, resume, load, predict, explain.

@@ -1,5 +1,7 @@
+import Dataset
 import Foundation
 import NN
+import Training
 
 /// A trained network read back from a run folder, with the preprocessing it was trained with.
 public struct TrainedModel {

@@ -1,8 +1,10 @@
+import Dataset
 import Autodiff
 import Foundation
 import Imaging
 import NN
 import Tensor
+import Training
 
 /// A non-negative map of how much each input pixel mattered to a prediction, on the network's input grid.
 public struct SaliencyMap: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Dataset
 import Evaluation
 import Foundation
+import Training
 
 /// A trained model judged on a set of prepared objects: the classification report overall and per colour region
 /// (blue cloud, green valley/red shoulder, red sequence, from a red sequence fitted in r vs g-z on the cluster

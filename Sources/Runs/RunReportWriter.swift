@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import Report
 import Yams
+import Training
 
 /// What to report on and where to write it.
 public struct RunReportRequest: Sendable {

@@ -2,6 +2,7 @@ import Dataset
 import Files
 import Foundation
 import Tabular
+import Training
 
 /// A second opinion beside the image network: gradient-boosted trees on what the catalogue measured (magnitude and
 /// the parameters `perseus prepare` carried, such as the PCC's photometric and structural fields), fitted on the

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dataset
 import Foundation
 import Training
@@ -8,9 +7,9 @@ import Training
 /// asked, each run's catalogue model combined in unless `catalogue` is false (its combiner was fitted on the
 /// network's own probabilities, so the temperature is then left out), probabilities averaged over the runs with the
 /// spread over runs and augmentations. `notes` says what was applied, one line per run.
-func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibrated: Bool, catalogue: Bool = true,
+public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibrated: Bool, catalogue: Bool = true,
                  last: Bool = false, progress: Bool = false) throws -> (predictions: Predictions, notes: [String]) {
-    guard !runs.isEmpty else { throw ValidationError("give at least one --run") }
+    guard !runs.isEmpty else { throw ConfigurationError(message: "give at least one --run") }
     var members: [Predictions] = [], notes: [String] = []
     let augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
     for path in runs {

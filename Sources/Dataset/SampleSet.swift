@@ -1,4 +1,3 @@
-import Dataset
 import Imaging
 
 /// The objects a run trains on or is judged on: one entry per object, whose image is produced on demand under an

@@ -1,6 +1,8 @@
+import Dataset
 import Files
 import Evaluation
 import Foundation
+import Training
 
 /// A run's fitted temperature (`calibration.json` in the run folder), which `evaluate` and `predict` apply to the
 /// logits before the softmax unless told not to, with the figures it was judged by.

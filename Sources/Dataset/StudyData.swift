@@ -1,24 +1,26 @@
-import Dataset
 import Foundation
 
 /// The study's inputs in a folder laid out like ../shared/data/perseus.
-struct StudyDataLayout {
-    let root: URL
-    var catalog: URL { root.appendingPathComponent("pcc/PCC_cat.txt") }
-    var photometry: URL { root.appendingPathComponent("pcc/sdss_crossmatch_bright.csv") }
-    var spectra: URL { root.appendingPathComponent("spec/spec_search_45arcmin.csv") }
-    var images: URL { root.appendingPathComponent("pcc/cutouts") }
-    var wideImages: URL { root.appendingPathComponent("pcc/cutouts-400") }
-    var spectraImages: URL { root.appendingPathComponent("spec/cutouts") }
+public struct StudyDataLayout: Sendable {
+    public let root: URL
 
-    func check() throws {
+    public init(root: URL) { self.root = root }
+
+    public var catalog: URL { root.appendingPathComponent("pcc/PCC_cat.txt") }
+    public var photometry: URL { root.appendingPathComponent("pcc/sdss_crossmatch_bright.csv") }
+    public var spectra: URL { root.appendingPathComponent("spec/spec_search_45arcmin.csv") }
+    public var images: URL { root.appendingPathComponent("pcc/cutouts") }
+    public var wideImages: URL { root.appendingPathComponent("pcc/cutouts-400") }
+    public var spectraImages: URL { root.appendingPathComponent("spec/cutouts") }
+
+    public func check() throws {
         for url in [catalog, images] where !FileManager.default.fileExists(atPath: url.path) {
             throw CatalogDataError(description: "\(url.path) is missing: --data-root must be laid out like ../shared/data/perseus")
         }
     }
 
     /// Preparation options as the study had them: bright cut, red-artefact cut, spectroscopic objects held out.
-    func options(seed: UInt64) -> PreparationOptions {
+    public func options(seed: UInt64) -> PreparationOptions {
         var options = PreparationOptions(catalog: catalog, images: images, seed: seed)
         let fm = FileManager.default
         options.photometry = fm.fileExists(atPath: photometry.path) ? photometry : nil
@@ -29,10 +31,10 @@ struct StudyDataLayout {
     }
 }
 
-struct CatalogDataError: Error, CustomStringConvertible { let description: String }
+public struct CatalogDataError: Error, CustomStringConvertible { public let description: String }
 
 /// The study's bright PCC objects, cleaned and split, with the spectroscopic objects held out.
-func prepareStudyData(root: URL, seed: UInt64) throws -> Preparation {
+public func prepareStudyData(root: URL, seed: UInt64) throws -> Preparation {
     let layout = StudyDataLayout(root: root)
     try layout.check()
     return try prepare(layout.options(seed: seed))

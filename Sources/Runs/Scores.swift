@@ -1,4 +1,6 @@
+import Dataset
 import Evaluation
+import Training
 
 /// The figures a study table reports for one evaluation: accuracy, balanced accuracy, member precision, recall
 /// and F1, and ROC AUC of the membership probability.
