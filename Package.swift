@@ -22,29 +22,31 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO"),
 
-        // Files: the one atomic file writer every module that writes uses.
+        // Files: the one atomic file writer and JSON string escaper every module that writes uses.
         .target(name: "Files"),
+        // The one seeded random generator (SplitMix64): the engine, the data stages, the fuzzer and the tests draw from it.
+        .target(name: "SeededRandom"),
 
         // Engine: tensors and kernels (the oneDNN calls live here), then reverse-mode autodiff, then networks.
-        .target(name: "Tensor", dependencies: ["CDNNL"]),
-        .target(name: "Autodiff", dependencies: ["Tensor"]),
-        .target(name: "NN", dependencies: ["Autodiff", "Tensor", "Files"]),
+        .target(name: "Tensor", dependencies: ["CDNNL", "SeededRandom"]),
+        .target(name: "Autodiff", dependencies: ["Tensor", "SeededRandom"]),
+        .target(name: "NN", dependencies: ["Autodiff", "Tensor", "SeededRandom", "Files"]),
 
         // Data: images, catalogues, then labelled and cleaned datasets.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor", "Files"]),
         .target(name: "Astro", dependencies: ["CFITSIO"]),
-        .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor", "Files"]),
+        .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor", "SeededRandom", "Files"]),
         // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
         .target(name: "Survey", dependencies: ["Astro", "Imaging", "Files"]),
 
         // Model: training runs (configuration, the loop with early stopping, resume, checkpoints, weight averaging).
         .target(name: "Training", dependencies: [
-            "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Files", .product(name: "Yams", package: "Yams"),
+            "NN", "Autodiff", "Tensor", "SeededRandom", "Dataset", "Imaging", "Files", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Judging and showing, for the runs stage below: metrics, the trees of the catalogue model, and pictures.
         // None of them knows a network.
-        .target(name: "Evaluation"),
+        .target(name: "Evaluation", dependencies: ["Files"]),
         .target(name: "Tabular"),
         .target(name: "Report", dependencies: ["Evaluation", "Imaging", "Files"]),
 
@@ -66,26 +68,26 @@ let package = Package(
             ]),
 
         // Reliability: seeded mutation fuzzing of every reader of outside bytes (scripts/fuzz.sh runs it).
-        .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "CFITSIO"]),
+        .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "SeededRandom", "CFITSIO"]),
         .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
 
         // Throughput benchmark beside ../shared/bench/torch_resnet_bench.py (scripts/bench.sh runs both).
-        .executableTarget(name: "PerseusBench", dependencies: ["Tensor", "Autodiff", "NN", "Dataset", "Training"]),
+        .executableTarget(name: "PerseusBench", dependencies: ["Tensor", "SeededRandom", "Autodiff", "NN", "Dataset", "Training"]),
 
         .testTarget(name: "FilesTests", dependencies: ["Files"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor", "CFITSIO", "CPNG"]),
-        .testTarget(name: "AstroTests", dependencies: ["Astro", "CFITSIO"]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Astro", "Imaging", "Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["SeededRandom", "Tensor"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["SeededRandom", "Autodiff", "Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["SeededRandom", "NN", "Autodiff", "Tensor"]),
+        .testTarget(name: "ImagingTests", dependencies: ["SeededRandom", "Imaging", "Tensor", "CFITSIO", "CPNG"]),
+        .testTarget(name: "AstroTests", dependencies: ["SeededRandom", "Astro", "CFITSIO"]),
+        .testTarget(name: "DatasetTests", dependencies: ["SeededRandom", "Dataset", "Astro", "Imaging", "Tensor"]),
         .testTarget(name: "SurveyTests", dependencies: ["Survey", "Astro", "Imaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Runs", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
-        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Imaging", "Astro", "NN", "Training"]),
-        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Runs", "Training", "Dataset", "Astro", "Imaging", "Files", "Tabular"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "Imaging", "Training", "Runs", "Dataset", "Files"]),
+        .testTarget(name: "TrainingTests", dependencies: ["SeededRandom", "Training", "Runs", "NN", "Autodiff", "Dataset", "Tensor", "Imaging", "Evaluation", "Files"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["SeededRandom", "Fuzzing", "Imaging", "Astro", "NN", "Training"]),
+        .testTarget(name: "ScaleTests", dependencies: ["SeededRandom", "Scale", "Runs", "Training", "Dataset", "Astro", "Imaging", "Files", "Tabular"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["SeededRandom", "Evaluation"]),
+        .testTarget(name: "TabularTests", dependencies: ["SeededRandom", "Tabular"]),
+        .testTarget(name: "ReportTests", dependencies: ["SeededRandom", "Report", "Evaluation", "Imaging", "Training", "Runs", "Dataset", "Files"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Reads a file a block at a time and hands out its bytes one by one, so a reader of any length of file holds one
-/// block (64 KiB) in memory.
+/// block (64 KiB) in memory. Bytes already in memory read through the same interface, so the CSV tokenizer is one.
 public final class ByteReader {
     public let url: URL
-    private let handle: FileHandle
+    private let handle: FileHandle?
     private var block: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -19,7 +19,16 @@ public final class ByteReader {
         self.blockSize = blockSize
     }
 
-    deinit { try? handle.close() }
+    /// Reads `bytes` from memory; `source` names them in errors.
+    public init(bytes: [UInt8], source: String) {
+        url = URL(fileURLWithPath: source)
+        handle = nil
+        block = bytes
+        atEnd = true
+        blockSize = bytes.count
+    }
+
+    deinit { try? handle?.close() }
 
     /// The next byte without consuming it; nil at the end of the file.
     @inline(__always)
@@ -132,7 +141,11 @@ public final class ByteReader {
     }
 
     private func refill() throws {
-        guard !atEnd else { return }
+        guard !atEnd, let handle else {
+            block = []
+            position = 0
+            return
+        }
         let data: Data?
         do { data = try handle.read(upToCount: blockSize) } catch {
             throw CatalogError(file: url.path, message: "cannot read the file: \(error.localizedDescription)")

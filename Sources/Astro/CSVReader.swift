@@ -57,7 +57,8 @@ extension CatalogTable {
     }
 }
 
-/// Splits CSV text into records (RFC 4180 quoting), remembering the line each record starts on.
+/// Splits CSV into records (RFC 4180 quoting; quoted fields may span lines), remembering the line each record
+/// starts on. The one tokenizer: whole files (`records`) and streamed catalogues (`next`) split the same way.
 enum CSVTokenizer {
     struct Record {
         var line: Int
@@ -65,26 +66,32 @@ enum CSVTokenizer {
     }
 
     static func records(_ text: String, source: String) throws -> [Record] {
+        let bytes = ByteReader(bytes: Array(text.utf8), source: source)
         var records: [Record] = []
+        var line = 1
+        while let record = try next(bytes, line: &line, source: source) { records.append(record) }
+        return records
+    }
+
+    /// The next record from `bytes`, or nil at the end; `line` is the line the record starts on, and is advanced
+    /// past it.
+    static func next(_ bytes: ByteReader, line: inout Int, source: String) throws -> Record? {
+        guard try bytes.peek() != nil else { return nil }
         var fields: [String] = []
         var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
+        let recordLine = line
         var inQuotes = false
         var quoteLine = 0
-        let bytes = Array(text.utf8)
-        var i = 0
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
         }
-        while i < bytes.count {
-            let b = bytes[i]
+        while let b = try bytes.next() {
             if inQuotes {
                 if b == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
+                    if try bytes.peek() == UInt8(ascii: "\"") {
                         field.append(b)
-                        i += 1
+                        _ = try bytes.next()
                     } else {
                         inQuotes = false
                     }
@@ -99,24 +106,19 @@ enum CSVTokenizer {
             } else if b == UInt8(ascii: ",") {
                 endField()
             } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
-                if b == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                if b == UInt8(ascii: "\r"), try bytes.peek() == UInt8(ascii: "\n") { _ = try bytes.next() }
                 endField()
-                records.append(Record(line: recordLine, fields: fields))
-                fields.removeAll()
                 line += 1
-                recordLine = line
+                return Record(line: recordLine, fields: fields)
             } else {
                 field.append(b)
             }
-            i += 1
         }
         if inQuotes {
             throw CatalogError(file: source, line: quoteLine, message: "a quoted field is never closed")
         }
-        if !field.isEmpty || !fields.isEmpty {
-            endField()
-            records.append(Record(line: recordLine, fields: fields))
-        }
-        return records
+        guard !field.isEmpty || !fields.isEmpty else { return nil }
+        endField()
+        return Record(line: recordLine, fields: fields)
     }
 }

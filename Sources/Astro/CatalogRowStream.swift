@@ -50,7 +50,7 @@ public final class CatalogRowStream {
         if firstLine.contains(",") {
             format = .csv
             var header: [String]?
-            while header == nil, let record = try Self.csvRecord(bytes, line: &line, source: url.path) {
+            while header == nil, let record = try CSVTokenizer.next(bytes, line: &line, source: url.path) {
                 if record.fields.count == 1 && record.fields[0].isEmpty || record.fields.first?.hasPrefix("#") == true { continue }
                 header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             }
@@ -104,7 +104,7 @@ public final class CatalogRowStream {
     }
 
     private func nextCSV() throws -> StreamedRow? {
-        while let record = try Self.csvRecord(bytes, line: &line, source: source) {
+        while let record = try CSVTokenizer.next(bytes, line: &line, source: source) {
             if record.fields.count == 1 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
             defer { rowsRead += 1 }
             guard record.fields.count == columns.count else {
@@ -136,54 +136,6 @@ public final class CatalogRowStream {
             return StreamedRow(index: rowsRead, line: number, cells: cells)
         }
         return nil
-    }
-
-    /// One CSV record (RFC 4180 quoting, quoted fields may span lines), as `CSVTokenizer` splits them.
-    static func csvRecord(_ bytes: ByteReader, line: inout Int, source: String) throws -> CSVTokenizer.Record? {
-        guard try bytes.peek() != nil else { return nil }
-        var fields: [String] = []
-        var field: [UInt8] = []
-        let recordLine = line
-        var inQuotes = false
-        var quoteLine = 0
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-        }
-        while let b = try bytes.next() {
-            if inQuotes {
-                if b == UInt8(ascii: "\"") {
-                    if try bytes.peek() == UInt8(ascii: "\"") {
-                        field.append(b)
-                        _ = try bytes.next()
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if b == UInt8(ascii: "\n") { line += 1 }
-                    field.append(b)
-                }
-            } else if b == UInt8(ascii: "\"") && field.allSatisfy({ $0 == UInt8(ascii: " ") }) {
-                field.removeAll()
-                inQuotes = true
-                quoteLine = line
-            } else if b == UInt8(ascii: ",") {
-                endField()
-            } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
-                if b == UInt8(ascii: "\r"), try bytes.peek() == UInt8(ascii: "\n") { _ = try bytes.next() }
-                endField()
-                line += 1
-                return CSVTokenizer.Record(line: recordLine, fields: fields)
-            } else {
-                field.append(b)
-            }
-        }
-        if inQuotes {
-            throw CatalogError(file: source, line: quoteLine, message: "a quoted field is never closed")
-        }
-        guard !field.isEmpty || !fields.isEmpty else { return nil }
-        endField()
-        return CSVTokenizer.Record(line: recordLine, fields: fields)
     }
 }
 

@@ -1,4 +1,5 @@
 import Tensor
+import SeededRandom
 
 /// Inverted dropout: zeroes each element with probability `probability` and scales the rest by
 /// 1 / (1 - probability), so evaluation (`training == false`, the identity) needs no rescaling.

@@ -1,4 +1,5 @@
 import Tensor
+import SeededRandom
 
 /// The worst disagreement between an operation's analytic gradient and central finite differences.
 public struct GradientCheckResult: Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Imaging
-import Tensor
+import SeededRandom
 
 /// One way of showing an object to the network: a rotation (degrees, counter-clockwise), then optional flips.
 public struct Augmentation: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Tensor
+import SeededRandom
 
 /// A batch ready for the network: images [N, C, H, W], their labels, and which items they are.
 public struct Batch: Sendable {

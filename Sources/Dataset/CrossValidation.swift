@@ -1,4 +1,4 @@
-import Tensor
+import SeededRandom
 
 /// K-fold cross-validation by object: every object is in the test fold exactly once; the rest of each fold is
 /// split 75/25 (by default) into training and validation, stratified by label, as `splitByObject` does.

@@ -9,6 +9,18 @@ public enum SplitName: String, Sendable, CaseIterable, Codable {
     case train, validation, test, holdout
 }
 
+/// The objects a run is judged on: one split, or all (every split but train).
+public enum JudgedSplit: String, Sendable, CaseIterable {
+    case test, holdout, validation, train, all
+}
+
+extension PreparedDataset {
+    public func objects(judgedOn split: JudgedSplit) -> [PreparedObject] {
+        guard let name = SplitName(rawValue: split.rawValue) else { return objects.filter { $0.split != .train } }
+        return objects(in: name)
+    }
+}
+
 /// One cleaned, labelled object of a prepared dataset: a row of its `objects.csv`.
 public struct PreparedObject: Sendable, Equatable {
     public var id: String

@@ -1,4 +1,4 @@
-import Tensor
+import SeededRandom
 
 /// Train, validation and test objects, as indices into the list that was split.
 public struct DatasetSplit: Sendable, Equatable {

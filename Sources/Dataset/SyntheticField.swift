@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Tensor
+import SeededRandom
 
 /// One object of a synthetic field, shaped like a row of the real catalogue joined to its cutout.
 public struct SyntheticObject: Sendable {

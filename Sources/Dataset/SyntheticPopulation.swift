@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import SeededRandom
 
 /// The kinds of object in a synthetic field, standing in for the PCC's visual classes.
 public enum SyntheticClass: String, Sendable, CaseIterable, Codable {

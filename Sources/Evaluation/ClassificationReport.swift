@@ -1,5 +1,6 @@
 // scikit-learn's classification report: per-class precision, recall, F1 and support, then accuracy and the macro and
 // weighted averages, as the same text and the same `output_dict` JSON, so our numbers line up with the study's.
+import Files
 import Foundation
 
 /// Precision, recall, F1 and support for one class or one average.
@@ -114,18 +115,3 @@ func jsonNumber(_ x: Double) -> String {
     return x.description
 }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}

@@ -1,4 +1,5 @@
 import Tensor
+import SeededRandom
 
 /// The fuzzer draws from the engine's seeded generator, so a fuzz run is replayed from its seed.
 extension SeededGenerator {

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import SeededRandom
 
 /// A network that maps images [N, inputChannels, H, W] to class logits [N, classes] and saves itself with its
 /// architecture in the checkpoint metadata: a `ResNet` or a `VisionTransformer`. Training, evaluation and

@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// A 2-D convolution over NCHW input (PyTorch's `nn.Conv2d`): weight [out, in, k, k], optional bias [out].
 public final class Conv2d: Module {

@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// torchvision's `MLPBlock`: Linear(d, mlp) -> GELU -> Linear(mlp, d). Its dropouts (probability 0 in
 /// vit_b_16) hold the positions 2 and 4, so the linear layers are named `0` and `3` as in torchvision.

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import SeededRandom
 
 /// Where a layer's initial weights come from: torchvision's initialisations drawn from a seeded generator, or
 /// zeros for a network whose weights are about to be loaded from a file (drawing 11 million normals costs ~0.7 s).

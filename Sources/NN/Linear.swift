@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// A fully connected layer (PyTorch's `nn.Linear`): [N, in] -> [N, out] with weight [out, in] and bias [out].
 public final class Linear: Module {

@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// Multi-head self-attention as PyTorch's `nn.MultiheadAttention(d, heads, batch_first=True)` called as
 /// `attn(x, x, x)`: one packed projection `in_proj_weight` [3d, d] / `in_proj_bias` [3d] to queries, keys and

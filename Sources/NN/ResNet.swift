@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// A residual network (He et al. 2016) laid out as torchvision's `ResNet`, so its state dict has the same keys:
 /// a 7x7 stride-2 stem (`conv1`, `bn1`), 3x3 stride-2 max pooling, four stages (`layer1`..`layer4`, 64 to 512

@@ -16,16 +16,14 @@ public struct ResNetArchitecture: Sendable, Equatable, CustomStringConvertible {
     public static let resnet101 = ResNetArchitecture(block: .bottleneck, layers: [3, 4, 23, 3])
     public static let resnet152 = ResNetArchitecture(block: .bottleneck, layers: [3, 8, 36, 3])
 
-    /// The named architectures, shallowest first.
-    public static let all: [(name: String, architecture: ResNetArchitecture)] = [
-        ("resnet10", .resnet10), ("resnet18", .resnet18), ("resnet34", .resnet34),
-        ("resnet50", .resnet50), ("resnet101", .resnet101), ("resnet152", .resnet152),
-    ]
+    /// The named ResNets of `Architecture`, shallowest first.
+    public static let all: [(name: String, architecture: ResNetArchitecture)] =
+        Architecture.allCases.compactMap { named in named.resnet.map { (named.rawValue, $0) } }
 
     /// `resnet10`, `resnet18`, `resnet34`, `resnet50`, `resnet101` or `resnet152`.
     public init?(name: String) {
-        guard let found = Self.all.first(where: { $0.name == name.lowercased() }) else { return nil }
-        self = found.architecture
+        guard let found = Architecture(rawValue: name.lowercased())?.resnet else { return nil }
+        self = found
     }
 
     /// The architecture's name, or a description such as `resnet(bottleneck, [2, 2, 2, 2])` for others.

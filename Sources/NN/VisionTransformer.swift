@@ -1,5 +1,6 @@
 import Autodiff
 import Tensor
+import SeededRandom
 
 /// A vision transformer laid out as torchvision's `VisionTransformer`, so its state dict has the same keys
 /// (`class_token`, `conv_proj.*`, `encoder.pos_embedding`, `encoder.layers.encoder_layer_0.ln_1.*`,

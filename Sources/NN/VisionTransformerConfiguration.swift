@@ -28,15 +28,10 @@ public struct VisionTransformerConfiguration: Sendable, Equatable, CustomStringC
         VisionTransformerConfiguration(imageSize: imageSize, patchSize: 8, features: 96, depth: 4, heads: 4, mlpFeatures: 384)
     }
 
-    /// The named configurations.
-    public static let names = ["vit-tiny"]
-
-    /// A named configuration at `imageSize`, or nil.
+    /// A named configuration (see `Architecture`) at `imageSize`, or nil.
     public init?(name: String, imageSize: Int) {
-        switch name.lowercased() {
-        case "vit-tiny": self = .tiny(imageSize: imageSize)
-        default: return nil
-        }
+        guard let found = Architecture(rawValue: name.lowercased())?.visionTransformer(imageSize: imageSize) else { return nil }
+        self = found
     }
 
     /// The problem with this configuration, or nil when it is usable.

@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import NN
 import Tensor
+import SeededRandom
 
 /// Times one configuration: warm-up calls, then `repeats` timed calls; the median is the figure.
 func measure(_ c: Configuration, _ options: Options) throws -> [String: Any] {

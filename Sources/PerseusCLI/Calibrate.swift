@@ -18,60 +18,56 @@ struct Calibrate: ParsableCommand {
             after, with the expected calibration error (ECE) of each.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
+    @OptionGroup var checkpoint: RunOption
 
     @Option(help: "Prepared dataset folder (from `perseus prepare`).")
     var data: String
 
     @Option(help: "Split to fit the temperature on.")
-    var split: String = "validation"
+    var split: SplitName = .validation
 
-    @Option(help: "Split to judge the calibration on ('none' to skip).")
+    @Option(help: "Split to judge the calibration on (none to skip).")
     var heldOut: String = "test"
 
     @Option(help: "Equal-width confidence bins of the ECE and the diagram.")
     var bins: Int = 10
 
-    @Flag(help: "Calibrate the last checkpoint instead of the best.")
-    var last = false
-
     func validate() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+        guard heldOut == "none" || SplitName(rawValue: heldOut) != nil else {
+            throw ValidationError("--held-out takes test, holdout, validation, train or none, not '\(heldOut)'")
+        }
     }
 
     func run() throws {
         let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-        func objects(_ name: String) throws -> [PreparedObject] {
-            guard let split = SplitName(rawValue: name) else {
-                throw ValidationError("splits are test, holdout, validation or train, not '\(name)'")
-            }
+        func objects(_ split: SplitName) throws -> [PreparedObject] {
             let chosen = dataset.objects(in: split)
-            guard !chosen.isEmpty else { throw ValidationError("the dataset has no \(name) objects") }
+            guard !chosen.isEmpty else { throw ValidationError("the dataset has no \(split.rawValue) objects") }
             return chosen
         }
-        let folder = try RunFolder.open(URL(fileURLWithPath: runFolder))
-        let trained = try TrainedModel.load(run: folder, last: last)
+        let folder = try RunFolder.open(checkpoint.url)
+        let trained = try TrainedModel.load(run: folder, last: checkpoint.last)
         func predictions(_ chosen: [PreparedObject], temperature: Double = 1) throws -> Predictions {
             let samples = SampleSet(objects: chosen, preprocessing: trained.preprocessing)
             return try predict(trained.model, on: samples, preprocessing: trained.preprocessing, temperature: temperature)
         }
-        var calibration = try RunCalibration.fit(predictions(objects(split)), split: split,
+        var calibration = try RunCalibration.fit(predictions(objects(split)), split: split.rawValue,
                                                  checkpoint: trained.checkpoint.lastPathComponent, bins: bins)
-        print(String(format: "temperature %.4f fitted on %d %@ objects", calibration.temperature, calibration.objects, split))
-        print(String(format: "  %@: NLL %.4f -> %.4f, ECE %.4f -> %.4f", split, calibration.nllBefore, calibration.nllAfter,
+        print(String(format: "temperature %.4f fitted on %d %@ objects", calibration.temperature, calibration.objects, split.rawValue))
+        print(String(format: "  %@: NLL %.4f -> %.4f, ECE %.4f -> %.4f", split.rawValue, calibration.nllBefore, calibration.nllAfter,
                      calibration.eceBefore, calibration.eceAfter))
-        if heldOut != "none" {
+        if let heldOut = SplitName(rawValue: heldOut) {
             let chosen = try objects(heldOut)
             let before = try predictions(chosen), after = try predictions(chosen, temperature: calibration.temperature)
             let (b, a) = (try before.calibration(bins: bins), try after.calibration(bins: bins))
-            calibration.heldOutSplit = heldOut
+            calibration.heldOutSplit = heldOut.rawValue
             calibration.heldOutECEBefore = b.expectedCalibrationError
             calibration.heldOutECEAfter = a.expectedCalibrationError
-            print(String(format: "  %@ (%d objects): NLL %.4f -> %.4f, ECE %.4f -> %.4f, accuracy %.4f", heldOut, chosen.count,
+            print(String(format: "  %@ (%d objects): NLL %.4f -> %.4f, ECE %.4f -> %.4f, accuracy %.4f", heldOut.rawValue, chosen.count,
                          before.loss, after.loss, b.expectedCalibrationError, a.expectedCalibrationError, after.accuracy()))
             let canvas = reliabilityDiagram([("uncalibrated", b), (String(format: "T = %.2f", calibration.temperature), a)],
-                                            title: "Reliability on \(heldOut) (\(chosen.count) objects)")
+                                            title: "Reliability on \(heldOut.rawValue) (\(chosen.count) objects)")
             try canvas.writeSVG(to: folder.url.appendingPathComponent("reliability.svg"))
             try canvas.writePNG(to: folder.url.appendingPathComponent("reliability.png"))
         }

@@ -3,6 +3,7 @@ import Dataset
 import Files
 import Foundation
 import Imaging
+import NN
 import Runs
 import Training
 
@@ -17,7 +18,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Seed of the field, the split and the training.") var seed: UInt64 = 1
     @Option(help: "Objects in the synthetic field.") var objects = 1200
     @Option(help: "Training epochs.") var epochs = 12
-    @Option(help: "Architecture.") var model = "resnet10"
+    @Option(help: "Architecture.") var model = Architecture.resnet10
     @Option(help: "Work folder for the field, dataset and run (default: a new temporary folder).") var out: String?
     @Option(help: "Real data laid out like ../shared/data/perseus: run the study's bright experiment on it.") var dataRoot: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
@@ -56,7 +57,7 @@ struct Demo: ParsableCommand {
         }
         let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
         try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        print("\ntraining \(configuration.model) at \(configuration.inputSize)x\(configuration.inputSize), \(configuration.epochs) epochs")
+        print("\ntraining \(configuration.model.rawValue) at \(configuration.inputSize)x\(configuration.inputSize), \(configuration.epochs) epochs")
         _ = try train(configuration, on: dataset, in: run, resume: false)
         let trained = try TrainedModel.load(run: run)
         let test = dataset.objects(in: .test)

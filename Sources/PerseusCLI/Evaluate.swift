@@ -16,32 +16,20 @@ struct Evaluate: ParsableCommand {
             confusion_matrix [[tn, fp], [fn, tp]] and the regions.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it to evaluate an ensemble (probabilities averaged).")
-    var runFolders: [String]
-
-    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
-    var noCalibration = false
+    @OptionGroup var runs: EnsembleOptions
 
     @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.")
     var noCatalogueModel = false
 
-    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
-    var data: String
-
-    @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).")
-    var split: String = "test"
+    @OptionGroup var judged: JudgedData
 
     @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).")
     var maxMag: Double?
 
-    @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).")
-    var tta = false
+    @OptionGroup var judging: JudgingOptions
 
     @Flag(help: "Use the last checkpoint instead of the best.")
     var last = false
-
-    @Option(help: "Membership probability at or above which an object is called a member.")
-    var threshold: Double = 0.5
 
     @Option(help: "Write the report as JSON here.")
     var json: String?
@@ -50,14 +38,15 @@ struct Evaluate: ParsableCommand {
     var predictions: String?
 
     func run() throws {
-        let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-        var objects = try dataset.objects(judgedOn: split)
+        let dataset = try PreparedDataset.load(from: judged.url)
+        let (split, tta, threshold) = (judged.split.rawValue, judging.tta, judging.threshold)
+        var objects = dataset.objects(judgedOn: judged.split)
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let (predicted, notes) = try predictRuns(runFolders, objects: objects, tta: tta, calibrated: !noCalibration,
+        let (predicted, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !runs.noCalibration,
                                                 catalogue: !noCatalogueModel, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: dataset.objects, threshold: threshold)
-        print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runFolders.count > 1 ? ", ensemble of \(runFolders.count) runs" : "")")
+        print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runs.folders.count > 1 ? ", ensemble of \(runs.folders.count) runs" : "")")
         notes.forEach { print("  " + $0) }
         print("")
         print(evaluation.text)

@@ -23,8 +23,7 @@ struct Explain: ParsableCommand {
             attention rolled out through the layers (Abnar & Zuidema 2020), on the patch grid.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
+    @OptionGroup var checkpoint: RunOption
 
     @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids.")
     var images: String?
@@ -33,7 +32,7 @@ struct Explain: ParsableCommand {
     var data: String?
 
     @Option(help: "With --data: test, holdout, validation, train or all.")
-    var split: String = "test"
+    var split: JudgedSplit = .test
 
     @Option(help: "Output folder.")
     var out: String
@@ -66,12 +65,12 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try TrainedModel.load(run: RunFolder.open(URL(fileURLWithPath: runFolder)))
+        let trained = try TrainedModel.load(run: RunFolder.open(checkpoint.url), last: checkpoint.last)
         var objects: [PreparedObject]
         let labelled: Bool
         if let data {
             let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
-            objects = try dataset.objects(judgedOn: split)
+            objects = dataset.objects(judgedOn: split)
             labelled = true
         } else {
             objects = try imageFolderObjects(URL(fileURLWithPath: images!))

@@ -19,11 +19,7 @@ struct Predict: ParsableCommand {
             gaps. --shard I/N (1-based) takes the rows whose index r has r % N == I-1; join the N outputs with `perseus merge`.
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it to predict with an ensemble (probabilities averaged, the spread over runs and rotations reported).")
-    var runFolders: [String]
-
-    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
-    var noCalibration = false
+    @OptionGroup var runs: EnsembleOptions
 
     @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).")
     var images: String
@@ -49,11 +45,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).")
     var threads: Int?
 
-    @Flag(help: "Average over the study's 16 rotations (test-time augmentation).")
-    var tta = false
-
-    @Option(help: "Membership probability at or above which an object is called a member.")
-    var threshold: Double = 0.5
+    @OptionGroup var judging: JudgingOptions
 
     @Flag(help: "Start afresh, replacing an existing output and its progress record.")
     var force = false
@@ -63,7 +55,6 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         guard batch > 0, flush > 0 else { throw ValidationError("--batch and --flush must be positive") }
-        guard !runFolders.isEmpty else { throw ValidationError("give at least one --run") }
         _ = try parsedShard()
     }
 
@@ -84,10 +75,10 @@ struct Predict: ParsableCommand {
         let resumedAt = written.progress.nextRow
         if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
         var members: [ShardPrediction.Member] = []
-        for path in runFolders {
+        for path in runs.folders {
             let folder = try RunFolder.open(URL(fileURLWithPath: path))
             let trained = try TrainedModel.load(run: folder)
-            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !noCalibration,
+            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !runs.noCalibration,
                                                                catalogueModel: true)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
             print("\(path): \(trained.checkpoint.lastPathComponent)"
@@ -109,10 +100,10 @@ struct Predict: ParsableCommand {
             source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
         }
         var prediction = ShardPrediction(members: members)
-        prediction.augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
+        prediction.augmentations = judging.tta ? AugmentationPlan.study().augmentations : [.identity]
         prediction.batchSize = batch
         prediction.flushRows = flush
-        prediction.threshold = threshold
+        prediction.threshold = judging.threshold
         let started = Date()
         let rowsBefore = written.progress.rows
         var lastReport = started

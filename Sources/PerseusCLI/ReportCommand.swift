@@ -17,37 +17,22 @@ struct ReportCommand: ParsableCommand {
             also written as SVG and PNG to RUN/figures/ (or, with --out NAME.html, to NAME-figures/ beside it).
             """)
 
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var runFolder: String
-
-    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
-    var data: String
-
-    @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).")
-    var split: String = "test"
+    @OptionGroup var checkpoint: RunOption
+    @OptionGroup var judged: JudgedData
+    @OptionGroup var judging: JudgingOptions
 
     @Option(help: "The HTML file to write (default: RUN/report.html).")
     var out: String?
-
-    @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).")
-    var tta = false
-
-    @Flag(help: "Use the last checkpoint instead of the best.")
-    var last = false
-
-    @Option(help: "Membership probability at or above which an object is called a member.")
-    var threshold: Double = 0.5
 
     @Flag(help: "Replace an existing file given with --out.")
     var force = false
 
     func run() throws {
-        let request = RunReportRequest(run: URL(fileURLWithPath: runFolder), data: URL(fileURLWithPath: data), split: split,
-                                       tta: tta, last: last, threshold: threshold, output: out.map { URL(fileURLWithPath: $0) },
-                                       force: force)
+        let request = RunReportRequest(run: checkpoint.url, data: judged.url, split: judged.split, tta: judging.tta, last: checkpoint.last,
+                                       threshold: judging.threshold, output: out.map { URL(fileURLWithPath: $0) }, force: force)
         let result = try writeRunReport(request)
         let report = result.evaluation.report
-        print("\(result.input.objects.count) \(split) objects, accuracy \(String(format: "%.3f", report.accuracy))")
+        print("\(result.input.objects.count) \(judged.split.rawValue) objects, accuracy \(String(format: "%.3f", report.accuracy))")
         print("report: \(result.report.path)")
         print("figures: \(result.figures.count) files in \(request.figuresFolder.path)")
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Evaluation
 import Files
+import NN
 import Foundation
 import Report
 import Runs
@@ -26,7 +27,7 @@ struct Study: ParsableCommand {
     @Option(help: "Seeds per experiment (0: only the cross-validation).") var seeds = 3
     @Option(help: "YAML run configuration (default: Perseus's recipe, `perseus train --help`).") var config: String?
     @Option(help: "Override the configuration's epochs.") var epochs: Int?
-    @Option(help: "Override the configuration's model.") var model: String?
+    @Option(help: "Override the configuration's model.") var model: Architecture?
     @Option(help: "Cross-validation folds over all magnitudes (0: skip).") var folds = 0
     @Flag(help: "Also average over the 16 rotations when judging (test-time augmentation).") var tta = false
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Files
 import Foundation
+import NN
 import Runs
 import Training
 
@@ -28,13 +29,13 @@ struct Train: ParsableCommand {
     var out: String
 
     @Option(help: "Starting settings: study (the study's: 200x200, x15 rotations, SGD with exponential decay, batch 20) or perseus (64x64, online rotations and flips, SGD with Nesterov momentum, cosine decay, bright objects drawn four times per epoch, and the catalogue model).")
-    var recipe: String = "study"
+    var recipe: Recipe = .study
 
     @Option(help: "YAML file of run settings (any field of the run configuration), applied over the recipe.")
     var config: String?
 
-    @Option(help: "Architecture: \(TrainingConfiguration.architectures.joined(separator: ", ")).")
-    var model: String?
+    @Option(help: "Architecture: \(Architecture.names).")
+    var model: Architecture?
 
     @Option(help: "Network input side in pixels; cutouts are area-resized to it (200 keeps 0.1\"/px; 50 is SDSS's native 0.4\"/px).")
     var size: Int?
@@ -46,7 +47,7 @@ struct Train: ParsableCommand {
     var channels: Int?
 
     @Option(help: "Per-band stretch before normalising: asinh, none, or auto (asinh for FITS cutouts).")
-    var stretch: String?
+    var stretch: StretchKind?
 
     @Option(help: "Maximum number of epochs.")
     var epochs: Int?
@@ -61,7 +62,7 @@ struct Train: ParsableCommand {
     var seed: UInt64?
 
     @Option(help: "Augmentation: rotations (the study's x15), online (random angle and flips) or none.")
-    var augmentation: String?
+    var augmentation: AugmentationKind?
 
     @Option(help: "Early-stopping patience in epochs (0: off).")
     var patience: Int?
@@ -80,16 +81,6 @@ struct Train: ParsableCommand {
 
     @Flag(help: "Replace an existing run folder.")
     var force = false
-
-    func resolvedConfiguration() throws -> TrainingConfiguration {
-        let base: TrainingConfiguration
-        switch recipe {
-        case "study": base = TrainingConfiguration()
-        case "perseus": base = .recipe
-        default: throw ValidationError("--recipe takes study or perseus, not '\(recipe)'")
-        }
-        return try resolved(from: base)
-    }
 
     /// `base`, then the --config file, then the options given here.
     func resolved(from base: TrainingConfiguration) throws -> TrainingConfiguration {
@@ -138,7 +129,7 @@ struct Train: ParsableCommand {
             }
             if configuration != saved { try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration) }
         } else {
-            configuration = try resolvedConfiguration()
+            configuration = try resolved(from: recipe.configuration)
             if !configuration.initFrom.isEmpty, !FileManager.default.fileExists(atPath: configuration.initFrom) {
                 throw ValidationError("--init \(configuration.initFrom) does not exist")
             }

@@ -11,8 +11,7 @@ import Training
 public struct RunReportRequest: Sendable {
     public var run: URL
     public var data: URL
-    /// test, holdout, validation, train, or all (every split but train).
-    public var split: String
+    public var split: JudgedSplit
     /// Average the membership probability over the study's 16 rotations.
     public var tta: Bool
     /// Use the last checkpoint instead of the best.
@@ -23,7 +22,7 @@ public struct RunReportRequest: Sendable {
     /// Replace an existing file at `output` (the default `RUN/report.html` is always replaced).
     public var force: Bool
 
-    public init(run: URL, data: URL, split: String = "test", tta: Bool = false, last: Bool = false, threshold: Double = 0.5,
+    public init(run: URL, data: URL, split: JudgedSplit = .test, tta: Bool = false, last: Bool = false, threshold: Double = 0.5,
                 output: URL? = nil, force: Bool = false) {
         self.run = run
         self.data = data
@@ -54,17 +53,6 @@ public struct RunReportResult: Sendable {
     public var input: RunReportInput
 }
 
-extension PreparedDataset {
-    /// The objects a run is judged on: one split by name, or `all` (every split but train).
-    public func objects(judgedOn split: String) throws -> [PreparedObject] {
-        if split == "all" { return objects.filter { $0.split != .train } }
-        guard let name = SplitName(rawValue: split) else {
-            throw ConfigurationError(message: "unknown split '\(split)'; choose test, holdout, validation, train or all")
-        }
-        return objects(in: name)
-    }
-}
-
 /// Judges the run on the request's split and writes the report and its figures.
 public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResult {
     let output = request.output ?? request.defaultOutput
@@ -79,9 +67,9 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
     }
     let run = try RunFolder.open(request.run)
     let dataset = try PreparedDataset.load(from: request.data)
-    let objects = try dataset.objects(judgedOn: request.split)
+    let objects = dataset.objects(judgedOn: request.split)
     guard !objects.isEmpty else {
-        throw ConfigurationError(message: "\(request.data.path) has no \(request.split) objects to report on")
+        throw ConfigurationError(message: "\(request.data.path) has no \(request.split.rawValue) objects to report on")
     }
     let trained = try TrainedModel.load(run: run, last: request.last)
     let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
@@ -101,14 +89,14 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
         notes.append("The run has no metrics.csv, so there are no training curves.")
     }
     let configuration = try configurationPairs(run.configuration)
-    let splits = request.split != "all" ? "\(objects.count) \(request.split)"
+    let splits = request.split != .all ? "\(objects.count) \(request.split.rawValue)"
         : "\(objects.count): " + Dictionary(grouping: objects, by: \.split).sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
     let about: [(String, String)] = [
         ("run", run.url.path),
         ("dataset", request.data.path),
         ("objects", splits),
-        ("model", "\(trained.configuration.model), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
+        ("model", "\(trained.configuration.model.rawValue), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
         ("checkpoint", trained.checkpoint.lastPathComponent),
         ("test-time augmentation", request.tta ? "membership probability averaged over the study's 16 rotations" : "none"),
         ("written", ISO8601DateFormatter().string(from: Date())),

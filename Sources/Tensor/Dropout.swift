@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Inverted dropout's mask: each element is 0 with probability `probability`, else 1 / (1 - probability), drawn
 /// from `rng` in row-major order (so a seed fixes the mask). Multiply the input and the gradient by it.
 public func dropoutMask(_ shape: [Int], probability: Float, using rng: inout SeededGenerator) throws -> Tensor {

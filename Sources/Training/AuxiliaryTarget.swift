@@ -2,6 +2,7 @@ import Dataset
 import Autodiff
 import NN
 import Tensor
+import SeededRandom
 
 /// The catalogue's classes as a second target beside membership (`auxiliaryWeight`): a linear head on the ResNet's
 /// pooled features learns each training object's class (a PCC morphology class; for a spectroscopic object, SDSS's

@@ -73,7 +73,7 @@ extension TrainingConfiguration {
     func applyInitialWeights(to model: any Classifier) throws -> [String] {
         guard !initFrom.isEmpty else { return [] }
         guard let model = model as? ResNet else {
-            throw ConfigurationError(message: "initFrom: fine-tuning starts ResNets only, and \(self.model) is not one")
+            throw ConfigurationError(message: "initFrom: fine-tuning starts ResNets only, and \(self.model.rawValue) is not one")
         }
         let url = URL(fileURLWithPath: initFrom)
         let loaded = try model.loadInitialWeights(SafeTensors(contentsOf: url), source: initFrom)

@@ -10,26 +10,24 @@ extension TrainingConfiguration {
     /// A freshly initialised network as configured (two classes: background 0, member 1): a ResNet, or a vision
     /// transformer whose image size is the run's input size.
     func makeModel() throws -> any Classifier {
-        if let architecture = ResNetArchitecture(name: model) {
+        if let architecture = model.resnet {
             return ResNet(architecture, inputChannels: inputChannels, classes: 2, seed: seed)
         }
-        if let transformer = VisionTransformerConfiguration(name: model, imageSize: inputSize) {
-            do {
-                return try VisionTransformer(transformer, name: model, inputChannels: inputChannels, classes: 2, seed: seed)
-            } catch {
-                throw ConfigurationError(message: "model \(model) at input size \(inputSize): \(error)")
-            }
+        let transformer = model.visionTransformer(imageSize: inputSize)!
+        do {
+            return try VisionTransformer(transformer, name: model.rawValue, inputChannels: inputChannels, classes: 2, seed: seed)
+        } catch {
+            throw ConfigurationError(message: "model \(model.rawValue) at input size \(inputSize): \(error)")
         }
-        throw ConfigurationError(message: "unknown model '\(model)'")
     }
 
     /// An optimizer for the model's trainable parameters and any `extra` trained beside them (an auxiliary head).
     func makeOptimizer(for model: any Classifier, extra: [(name: String, variable: Variable)] = []) -> any Optimizer {
         let parameters = trainableParameters(of: model) + extra
         switch optimizer {
-        case "adam": return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
-        case "adamw": return Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
-        default:
+        case .adam: return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+        case .adamw: return Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+        case .sgd:
             return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum,
                        weightDecay: weightDecay, nesterov: nesterov)
         }
@@ -38,13 +36,13 @@ extension TrainingConfiguration {
     func makeSchedule(stepsPerEpoch: Int) -> any LearningRateSchedule {
         let period = decaySteps > 0 ? decaySteps : max(stepsPerEpoch, 1)
         switch schedule {
-        case "step": return StepDecay(initial: learningRate, factor: decayRate, stepSize: period)
-        case "cosine":
+        case .step: return StepDecay(initial: learningRate, factor: decayRate, stepSize: period)
+        case .cosine:
             // A warm-up as long as the run would leave no decay: keep at least the last epoch for it.
             return CosineDecayWithWarmup(peak: learningRate, warmupSteps: min(warmupEpochs, epochs - 1) * stepsPerEpoch,
                                          totalSteps: max(epochs * stepsPerEpoch, 1))
-        case "constant": return ExponentialDecay(initial: learningRate, rate: 1, decaySteps: 1)
-        default: return ExponentialDecay(initial: learningRate, rate: decayRate, decaySteps: period, staircase: staircase)
+        case .constant: return ExponentialDecay(initial: learningRate, rate: 1, decaySteps: 1)
+        case .exponential: return ExponentialDecay(initial: learningRate, rate: decayRate, decaySteps: period, staircase: staircase)
         }
     }
 }

@@ -37,11 +37,11 @@ public final class Trainer {
     func epochItems(_ epoch: Int) -> [(object: Int, augmentation: Augmentation)] {
         let objects = Array(0..<training.count)
         switch configuration.augmentation {
-        case "rotations": return AugmentationPlan.study().expand(objects)
-        case "online":
+        case .rotations: return AugmentationPlan.study().expand(objects)
+        case .online:
             var augmenter = RandomAugmenter(seed: configuration.seed &* 1_000_003 &+ UInt64(epoch), flips: true)
             return objects.map { ($0, augmenter.next()) }
-        default: return objects.map { ($0, .identity) }
+        case .none: return objects.map { ($0, .identity) }
         }
     }
 
@@ -93,7 +93,7 @@ public final class Trainer {
             // the weights, so `initFrom` is applied only here.
             for line in try config.applyInitialWeights(to: model) { report(line) }
             preprocessing = try Preprocessing.measure(on: training, inputSize: config.inputSize, grey: config.grey,
-                                                      channels: config.inputChannels, stretch: config.stretch == "asinh")
+                                                      channels: config.inputChannels, stretch: config.stretch == .asinh)
         }
         var average = config.emaDecay > 0 ? WeightAverage(of: model, decay: config.emaDecay, state: kept["average"]) : nil
         var metadata = model.metadata
@@ -112,7 +112,7 @@ public final class Trainer {
         if resume, state.epoch > 0 { try writeDerivedFiles() }
 
         if let auxiliary { report("auxiliary target: \(auxiliary.classes.count) catalogue classes, loss weight \(config.auxiliaryWeight)") }
-        report("training \(config.model) on \(training.count) objects (\(stepsPerEpoch) steps of \(config.batchSize) per epoch), validating on \(validation.count)")
+        report("training \(config.model.rawValue) on \(training.count) objects (\(stepsPerEpoch) steps of \(config.batchSize) per epoch), validating on \(validation.count)")
         while state.epoch < config.epochs, !state.isStopped(patience: config.patience) {
             let epoch = state.epoch + 1
             let started = Date()

@@ -1,35 +1,32 @@
 import Dataset
 import Foundation
+import NN
 import Yams
 
 /// Everything that determines a training run. Defaults are the study's report (ResNet from scratch, batch 20,
 /// SGD with exponential learning-rate decay, x15 rotations, early stopping on validation loss); every field can be
 /// set from a YAML file (`--config`) and then from command-line options, in that order.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
-    /// Architecture: resnet10, resnet18, resnet34, resnet50, resnet101, resnet152, or vit-tiny (a small vision
-    /// transformer, patch 8, at the input size).
-    public var model = "resnet18"
+    /// Architecture: a ResNet, or vit-tiny (a small vision transformer, patch 8, at the input size).
+    public var model = Architecture.resnet18
     /// Side of the square network input in pixels; cutouts are resized (area-averaged down) to it.
     public var inputSize = 200
     /// Train on one grey plane instead of three colour planes.
     public var grey = false
     /// Input bands: 0 follows the images (3 for colour cutouts, N for an N-band FITS cube); `train` resolves it.
     public var channels = 0
-    /// Per-band stretch before the normalisation: asinh (for FITS data in physical units), none, or auto
-    /// (asinh when the training cutouts are FITS); `train` resolves auto.
-    public var stretch = "auto"
+    /// Per-band stretch before the normalisation; `train` resolves auto.
+    public var stretch = StretchKind.auto
     public var epochs = 200
     public var batchSize = 20
     public var seed: UInt64 = 1
 
-    /// sgd, adam or adamw.
-    public var optimizer = "sgd"
+    public var optimizer = OptimizerKind.sgd
     public var learningRate: Float = 0.08
     public var momentum: Float = 0
     public var nesterov = false
     public var weightDecay: Float = 0
-    /// exponential, step, cosine or constant.
-    public var schedule = "exponential"
+    public var schedule = ScheduleKind.exponential
     /// Exponential: lr0 * decayRate^(step / decaySteps). Step: lr0 * decayRate^floor(step / decaySteps).
     public var decayRate: Float = 0.9
     /// Steps per decay period; 0 means one epoch of steps.
@@ -44,8 +41,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// Stop when the validation loss has not improved for this many epochs (0: never), restoring the best weights.
     public var patience = 20
-    /// rotations (the study's fixed x15 list, precomputed), online (a random angle and flips per draw) or none.
-    public var augmentation = "rotations"
+    public var augmentation = AugmentationKind.rotations
     /// How many times each object at or brighter than `brightMagnitude` is drawn per training epoch (1: once, like
     /// every other object). With every magnitude in training, nineteen in twenty objects are faint, and the catalogue
     /// model judges those better than the images can; repeating the bright ones spends the network on them.
@@ -70,34 +66,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public static let architectures = ["resnet10", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vit-tiny"]
-
     /// Checks values a run cannot start with; the message says what to fix.
     public func validate() throws {
         func fail(_ message: String) -> ConfigurationError { ConfigurationError(message: message) }
-        guard Self.architectures.contains(model) else {
-            throw fail("unknown model '\(model)'; choose one of \(Self.architectures.joined(separator: ", "))")
-        }
         guard inputSize >= 32 else { throw fail("inputSize \(inputSize) is too small; use 32 or more") }
         guard epochs >= 1, batchSize >= 1 else { throw fail("epochs and batchSize must be at least 1") }
-        guard ["sgd", "adam", "adamw"].contains(optimizer) else {
-            throw fail("unknown optimizer '\(optimizer)'; choose sgd, adam or adamw")
-        }
-        guard ["exponential", "step", "cosine", "constant"].contains(schedule) else {
-            throw fail("unknown schedule '\(schedule)'; choose exponential, step, cosine or constant")
-        }
-        guard ["rotations", "online", "none"].contains(augmentation) else {
-            throw fail("unknown augmentation '\(augmentation)'; choose rotations, online or none")
-        }
         guard brightRepeats >= 1 else { throw fail("brightRepeats must be at least 1 (1: bright objects drawn once, like the rest)") }
         guard channels >= 0 else { throw fail("channels cannot be negative (0 follows the images)") }
-        guard ["auto", "asinh", "none"].contains(stretch) else {
-            throw fail("unknown stretch '\(stretch)'; choose auto, asinh or none")
-        }
         guard learningRate > 0, learningRate.isFinite else { throw fail("learningRate must be positive") }
         guard (0..<1).contains(labelSmoothing) else { throw fail("labelSmoothing must be in [0, 1)") }
         guard auxiliaryWeight >= 0, auxiliaryWeight.isFinite else { throw fail("auxiliaryWeight cannot be negative (0: no auxiliary target)") }
-        guard auxiliaryWeight == 0 || (model.hasPrefix("resnet") && !freezeBackbone) else {
+        guard auxiliaryWeight == 0 || (model.resnet != nil && !freezeBackbone) else {
             throw fail("auxiliaryWeight: the auxiliary target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
         }
         guard (0..<1).contains(emaDecay) else { throw fail("emaDecay must be in [0, 1) (0: no weight averaging)") }
@@ -108,7 +87,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard initFrom.isEmpty || initFrom.hasSuffix(".safetensors") else {
             throw fail("initFrom '\(initFrom)' is not a .safetensors file (a run's best.safetensors, or a saved torchvision state dict)")
         }
-        guard initFrom.isEmpty || model.hasPrefix("resnet") else {
+        guard initFrom.isEmpty || model.resnet != nil else {
             throw fail("initFrom: fine-tuning starts ResNets only, and \(model) is not one")
         }
         guard !freezeBackbone || !initFrom.isEmpty else {
@@ -132,15 +111,24 @@ extension TrainingConfiguration {
         func read<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
             if let value = try c.decodeIfPresent(T.self, forKey: key) { field = value }
         }
-        try read(.model, &model); try read(.inputSize, &inputSize); try read(.grey, &grey)
-        try read(.channels, &channels); try read(.stretch, &stretch)
+        /// A setting with fixed choices: any other value is refused with the setting's name and the choices.
+        func choose<T: RawRepresentable & CaseIterable>(_ key: CodingKeys, _ field: inout T) throws where T.RawValue == String {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return }
+            guard let value = T(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription:
+                    "unknown \(key.stringValue) '\(text)'; choose one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            field = value
+        }
+        try choose(.model, &model); try read(.inputSize, &inputSize); try read(.grey, &grey)
+        try read(.channels, &channels); try choose(.stretch, &stretch)
         try read(.epochs, &epochs); try read(.batchSize, &batchSize); try read(.seed, &seed)
-        try read(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)
-        try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try read(.schedule, &schedule)
+        try choose(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)
+        try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try choose(.schedule, &schedule)
         try read(.decayRate, &decayRate); try read(.decaySteps, &decaySteps); try read(.staircase, &staircase)
         try read(.warmupEpochs, &warmupEpochs); try read(.gradientClipNorm, &gradientClipNorm)
         try read(.emaDecay, &emaDecay)
-        try read(.patience, &patience); try read(.augmentation, &augmentation)
+        try read(.patience, &patience); try choose(.augmentation, &augmentation)
         try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
         try read(.auxiliaryWeight, &auxiliaryWeight)
@@ -190,7 +178,7 @@ extension TrainingConfiguration {
     /// in cross-validation), and the catalogue model.
     public static var recipe: TrainingConfiguration {
         var c = TrainingConfiguration()
-        c.model = "resnet18"
+        c.model = .resnet18
         c.inputSize = 64
         c.epochs = 12
         c.batchSize = 32
@@ -198,10 +186,10 @@ extension TrainingConfiguration {
         c.momentum = 0.9
         c.nesterov = true
         c.weightDecay = 5e-4
-        c.schedule = "cosine"
+        c.schedule = .cosine
         c.warmupEpochs = 2
         c.gradientClipNorm = 5
-        c.augmentation = "online"
+        c.augmentation = .online
         c.patience = 0
         c.catalogueModel = true
         c.brightRepeats = 4

@@ -1,5 +1,6 @@
 import Testing
 @testable import Astro
+import SeededRandom
 
 @Suite struct CrossMatchTests {
     @Test func separation() {
@@ -11,7 +12,7 @@ import Testing
 
     /// The declination-sorted search finds the same nearest match as comparing every pair.
     @Test func agreesWithBruteForce() {
-        var g = SplitMix(seed: 7)
+        var g = SeededGenerator(seed: 7)
         let candidates = (0..<2000).map { _ in SkyPosition(ra: g.uniform(in: 0..<360), dec: g.uniform(in: 40..<43)) }
         var sources = (0..<500).map { _ in SkyPosition(ra: g.uniform(in: 0..<360), dec: g.uniform(in: 40..<43)) }
         // Some sources sit close to a candidate, some across RA = 0.
@@ -57,18 +58,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator for test positions.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(in range: Range<Double>) -> Double {
-        range.lowerBound + (range.upperBound - range.lowerBound) * Double(next() >> 11) * 0x1p-53
-    }
-}

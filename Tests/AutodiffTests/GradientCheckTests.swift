@@ -1,6 +1,7 @@
 import Testing
 import Tensor
 @testable import Autodiff
+import SeededRandom
 
 /// Every differentiable operation against central finite differences (`gradientCheck`).
 @Suite struct GradientCheckTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Tensor
 @testable import Autodiff
+import SeededRandom
 
 /// Values from PyTorch 2.x where its semantics are subtle: the batch-norm running variance is updated with the
 /// unbiased batch variance; weighted cross-entropy divides by the sum of the targets' weights; label smoothing

@@ -1,6 +1,7 @@
 import Testing
 import Tensor
 @testable import Autodiff
+import SeededRandom
 
 /// A tiny CNN built from the engine's operations memorises a small fixed batch: the end-to-end proof that
 /// forward, backward and the parameter updates fit together.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Tensor
 @testable import Autodiff
+import SeededRandom
 
 /// The operations a vision transformer adds: each forward against a slow Double reference written from the
 /// definition, and each backward against central finite differences (`gradientCheck`).

@@ -1,6 +1,7 @@
 import Testing
 import Tensor
 @testable import Autodiff
+import SeededRandom
 
 @Suite struct VariableTests {
     @Test func addGradientMatchesFiniteDifferences() throws {

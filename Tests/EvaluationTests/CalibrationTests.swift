@@ -2,12 +2,13 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import SeededRandom
 
 @Suite struct CalibrationTests {
     /// Labels drawn from softmax(z) (so z is calibrated), logits reported as `factor * z` (over-confident for
     /// factor > 1).
     static func overConfident(factor: Double, count: Int = 3000, seed: UInt64 = 3) -> (logits: [[Double]], labels: [Int]) {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var logits: [[Double]] = [], labels: [Int] = []
         for _ in 0..<count {
             let z = [0.0, 1.5 * rng.normal()]

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import SeededRandom
 
 @Suite struct ClassificationReportTests {
     @Test(arguments: SklearnCases.all)
@@ -81,7 +82,7 @@ import Testing
 
     /// The Mann-Whitney statistic by its definition: every positive-negative pair, ties one half.
     @Test func aucEqualsPairCountingReference() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let labels = (0..<200).map { _ in rng.next() % 3 == 0 ? 1 : 0 }
         let scores = labels.map { Double(rng.next() % 20) / 20 + Double($0) * 0.2 }  // coarse: many ties
         var wins = 0.0, pairs = 0.0
@@ -112,22 +113,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator for test data (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    /// Standard normal (Box-Muller).
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}

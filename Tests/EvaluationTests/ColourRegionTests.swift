@@ -2,12 +2,13 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import SeededRandom
 
 @Suite struct ColourRegionTests {
     /// A red sequence g-z = 1.45 - 0.04 (r - 17) with 0.05 mag scatter, a blue cloud below it and a few
     /// very red outliers.
     static func field(seed: UInt64) -> (r: [Double], gz: [Double], isSequence: [Bool]) {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var r: [Double] = [], gz: [Double] = [], isSequence: [Bool] = []
         for _ in 0..<300 {
             let m = 14 + 5 * rng.uniform()

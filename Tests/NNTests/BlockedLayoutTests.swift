@@ -2,6 +2,7 @@ import Testing
 import Tensor
 import Autodiff
 @testable import NN
+import SeededRandom
 
 /// The optimised engine paths (blocked layouts between layers, fused batch norm + ReLU in training, batch norm folded
 /// into convolutions with fused ReLU and residual in evaluation, Winograd) against the plain reference path: the same

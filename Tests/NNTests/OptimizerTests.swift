@@ -2,6 +2,7 @@ import Testing
 import Tensor
 import Autodiff
 @testable import NN
+import SeededRandom
 
 /// Optimizer steps on one scalar parameter starting at 1, checked against values worked out by hand
 /// (and agreeing with torch.optim to float precision).

@@ -3,6 +3,7 @@ import Testing
 import Tensor
 import Autodiff
 @testable import NN
+import SeededRandom
 
 /// ResNet-18 against PyTorch: logits, loss, gradients and one SGD step on a seeded model and input
 /// (the values in PyTorchReference.swift come from scripts/pytorch/check_resnet.py --write-fixture).

@@ -1,4 +1,5 @@
 import Tensor
+import SeededRandom
 
 /// A small generated image set for training tests: class 0 is a bright filled blob, class 1 a ring, each at a random
 /// place and size on a noisy background; [N, 1, size, size] images and their labels.

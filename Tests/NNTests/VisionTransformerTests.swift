@@ -3,6 +3,7 @@ import Testing
 import Tensor
 import Autodiff
 @testable import NN
+import SeededRandom
 
 /// The vision transformer: torchvision's names and outputs, whole-model finite-difference gradients, learning a
 /// small task, checkpoints, and attention rollout on a hand-checkable case.

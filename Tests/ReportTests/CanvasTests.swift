@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Testing
 @testable import Report
+import SeededRandom
 
 @Suite struct CanvasTests {
     /// Even-odd and nonzero agree for simple polygons; this is the obvious per-sample winding-number test.
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func scanlineFillMatchesPointInPolygonReference() {
-        var rng = SplitMix(seed: 4)
+        var rng = SeededGenerator(seed: 4)
         for trial in 0..<20 {
             // A random star-shaped (possibly self-intersecting) polygon on a 40x30 canvas.
             let polygon = (0..<(3 + trial % 6)).map { _ in Point(40 * rng.uniform(), 30 * rng.uniform()) }

@@ -7,24 +7,8 @@ import Imaging
 import Testing
 @testable import Evaluation
 @testable import Report
+import SeededRandom
 
-/// A deterministic generator (SplitMix64) for fixed test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
 
 /// A small fake field: members on the red sequence, background spread over the diagram, some predictions wrong.
 struct Field {
@@ -32,7 +16,7 @@ struct Field {
     var truth: [Int] = [], predicted: [Int] = [], probability: [Double] = []
 
     init(count: Int = 240, seed: UInt64 = 1) {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         for i in 0..<count {
             let member = i % 2 == 0
             let m = 14 + 5 * rng.uniform()

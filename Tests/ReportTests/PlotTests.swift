@@ -4,6 +4,7 @@ import Imaging
 import Testing
 @testable import Evaluation
 @testable import Report
+import SeededRandom
 
 @Suite struct PlotTests {
     let field = Field()
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func reliability() throws {
-        var rng = SplitMix(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         var logits: [[Double]] = [], labels: [Int] = []
         for _ in 0..<800 {
             let z = 1.5 * rng.normal()

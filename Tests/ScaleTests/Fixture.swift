@@ -28,12 +28,12 @@ struct Fixture: Sendable {
                            image: folder.appendingPathComponent("cutouts/\(o.name).png"))
         }
         var configuration = TrainingConfiguration.recipe
-        configuration.model = "resnet10"
+        configuration.model = .resnet10
         configuration.inputSize = 32
         configuration.epochs = 1
         configuration.batchSize = 10
         configuration.warmupEpochs = 0
-        configuration.augmentation = "none"
+        configuration.augmentation = .none
         let run = try RunFolder.create(at: folder.appendingPathComponent("run"), force: false)
         try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
         let trainer = Trainer(configuration: configuration, run: run,

@@ -1,26 +1,15 @@
 import Foundation
 import Testing
+import SeededRandom
 @testable import Tabular
-
-/// Deterministic uniform draws in 0..<1 (SplitMix64), so the data are the same on every machine.
-struct Draws {
-    var state: UInt64
-    mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
-}
 
 @Suite struct BoostedTreesTests {
     /// XOR of two features: no linear model separates it, a depth-2 tree does.
     func xor(_ n: Int, seed: UInt64) -> (rows: [[Double]], labels: [Int]) {
-        var d = Draws(state: seed)
+        var d = SeededGenerator(seed: seed)
         var rows: [[Double]] = [], labels: [Int] = []
         for _ in 0..<n {
-            let a = d.next() - 0.5, b = d.next() - 0.5, noise = d.next()
+            let a = d.uniform() - 0.5, b = d.uniform() - 0.5, noise = d.uniform()
             rows.append([a, b, noise])
             labels.append((a > 0) != (b > 0) ? 1 : 0)
         }
@@ -43,11 +32,11 @@ struct Draws {
 
     @Test func missingValuesFollowTheLearnedSide() throws {
         // Members are the objects whose first feature is missing; the second is noise.
-        var d = Draws(state: 3)
+        var d = SeededGenerator(seed: 3)
         var rows: [[Double]] = [], labels: [Int] = []
         for i in 0..<400 {
             let member = i % 3 == 0
-            rows.append([member ? .nan : d.next(), d.next()])
+            rows.append([member ? .nan : d.uniform(), d.uniform()])
             labels.append(member ? 1 : 0)
         }
         var settings = BoostedTrees.Settings()
@@ -62,12 +51,12 @@ struct Draws {
     /// One round of depth 1 against a brute-force search over every threshold between distinct values: the same
     /// split and the same Newton leaf values, -lr * G / (H + lambda).
     @Test func aStumpMatchesABruteForceSearch() throws {
-        var d = Draws(state: 4)
+        var d = SeededGenerator(seed: 4)
         var rows: [[Double]] = [], labels: [Int] = []
         for _ in 0..<60 {
-            let x = d.next(), y = d.next()
+            let x = d.uniform(), y = d.uniform()
             rows.append([x, y])
-            labels.append(x + 0.3 * d.next() > 0.6 ? 1 : 0)
+            labels.append(x + 0.3 * d.uniform() > 0.6 ? 1 : 0)
         }
         var settings = BoostedTrees.Settings()
         settings.rounds = 1

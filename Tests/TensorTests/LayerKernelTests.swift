@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Tensor
+import SeededRandom
 
 @Suite struct LinearKernelTests {
     @Test(arguments: [(3, 5, 4, true), (1, 1, 1, false), (17, 33, 10, true)])

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Tensor
+import SeededRandom
 
 // Slow, obviously-correct references for the fast kernels: naive loops straight from the definitions, in Double.
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import Tensor
+import SeededRandom
 
 @Suite struct TensorBasics {
     @Test func shapesAndIndexing() throws {

@@ -5,6 +5,7 @@ import Tensor
 import Testing
 @testable import Runs
 @testable import Training
+import SeededRandom
 
 @Suite struct CatalogueModelTests {
     /// Objects whose parameter `size` decides membership (members are large at every magnitude), with a second

@@ -9,7 +9,7 @@ import Testing
         let config = try TrainingConfiguration.load(yaml: "model: resnet10\nepochs: 3\nclassWeights: [1, 2]\n",
                                                     source: "c.yaml")
         var expected = TrainingConfiguration()
-        expected.model = "resnet10"
+        expected.model = .resnet10
         expected.epochs = 3
         expected.classWeights = [1, 2]
         #expect(config == expected)
@@ -27,9 +27,13 @@ import Testing
         #expect { try TrainingConfiguration.load(yaml: "- a\n- b", source: "c.yaml") } throws: {
             "\($0)".contains("mapping")
         }
-        var config = TrainingConfiguration()
-        config.model = "resnet19"
-        #expect { try config.validate() } throws: { "\($0)".contains("unknown model 'resnet19'") }
+        // A setting with fixed choices names itself, the value and the choices.
+        #expect { try TrainingConfiguration.load(yaml: "model: resnet19", source: "c.yaml") } throws: {
+            "\($0)".contains("unknown model 'resnet19'") && "\($0)".contains("vit-tiny")
+        }
+        #expect { try TrainingConfiguration.load(yaml: "optimizer: sgdd", source: "c.yaml") } throws: {
+            "\($0)".contains("unknown optimizer 'sgdd'") && "\($0)".contains("adamw")
+        }
         for (yaml, named) in ["emaDecay: 1.0": "emaDecay", "auxiliaryWeight: -1": "auxiliaryWeight",
                               "{auxiliaryWeight: 0.5, model: vit-tiny}": "needs a resnet"] {
             #expect { try TrainingConfiguration.load(yaml: yaml, source: "c.yaml").validate() } throws: { "\($0)".contains(named) }

@@ -5,6 +5,7 @@ import NN
 import Tensor
 import Testing
 @testable import Training
+import SeededRandom
 
 /// Fine-tuning (`initFrom`, `freezeBackbone`): what is loaded from a checkpoint, what is refused, what a frozen
 /// backbone keeps, and that a fine-tuning run learns and resumes.
@@ -89,7 +90,7 @@ import Testing
         try SafeTensors(tensors: tensors).write(to: file)
 
         var configuration = Self.configuration(initFrom: file)
-        configuration.model = "resnet18"
+        configuration.model = .resnet18
         let model = try #require(try configuration.makeModel() as? ResNet)
         let lines = try configuration.applyInitialWeights(to: model)
         let loaded = Self.state(model)
@@ -186,9 +187,9 @@ import Testing
         let newHeadFile = root.appendingPathComponent("pretrained-3-classes.safetensors")
         try SafeTensors(tensors: tensors).write(to: newHeadFile)
         var newHead = Self.configuration(initFrom: newHeadFile, freeze: true, epochs: 4)
-        newHead.optimizer = "adam"
+        newHead.optimizer = .adam
         newHead.learningRate = 1e-2
-        newHead.schedule = "constant"
+        newHead.schedule = .constant
         let newHeadRun = try RunFolder.create(at: root.appendingPathComponent("new-head"), force: false)
         let newHeadTrainer = TinyRun.trainer(newHead, on: dataset, in: newHeadRun)
         let startModel = try #require(try newHead.makeModel() as? ResNet)

@@ -6,6 +6,7 @@ import Tensor
 import Testing
 @testable import Runs
 @testable import Training
+import SeededRandom
 
 /// A generated 5-band FITS cutout set (think HSC g, r, i, z, y) goes through prepare, train and predict.
 @Suite struct MultiBandTests {
@@ -65,18 +66,18 @@ import Testing
 
         // train: the bands and the stretch follow the images
         var config = TrainingConfiguration()
-        config.model = "resnet10"
+        config.model = .resnet10
         config.inputSize = 32
         config.epochs = 3
         config.batchSize = 16
-        config.optimizer = "adam"
+        config.optimizer = .adam
         config.learningRate = 2e-3
-        config.schedule = "constant"
-        config.augmentation = "online"
+        config.schedule = .constant
+        config.augmentation = .online
         config.patience = 0
         try config.resolveBands(from: dataset)
         #expect(config.channels == 5)
-        #expect(config.stretch == "asinh")
+        #expect(config.stretch == .asinh)
         let run = try RunFolder.create(at: folder.appendingPathComponent("run"), force: false)
         try AtomicFile.write(Data(config.yaml().utf8), to: run.configuration)
         func samples(_ objects: [PreparedObject]) -> SampleSet {

@@ -5,6 +5,7 @@ import NN
 import Tensor
 import Testing
 @testable import Training
+import SeededRandom
 
 /// Faults during training: a failed save, a corrupt resume file, a resume with other settings, and SIGKILL at random
 /// points. Every resumed run must end with exactly the weights of an uninterrupted one.

@@ -3,6 +3,7 @@ import Tensor
 import Testing
 @testable import Runs
 @testable import Training
+import SeededRandom
 
 @Suite struct RunCalibrationTests {
     @Test func ensembleAveragesProbabilitiesAndCombinesSpreads() throws {

@@ -30,14 +30,14 @@ enum SyntheticModel {
     // Only the serialized `SaliencyTests` touch the model (its train/eval mode is mutable state).
     nonisolated(unsafe) static let trained: Result<TrainedModel, Error> = Result {
         var config = TrainingConfiguration()
-        config.model = "resnet10"
+        config.model = .resnet10
         config.inputSize = size
         config.epochs = 4
         config.batchSize = 16
-        config.optimizer = "adam"
+        config.optimizer = .adam
         config.learningRate = 2e-3
-        config.schedule = "constant"
-        config.augmentation = "online"
+        config.schedule = .constant
+        config.augmentation = .online
         config.patience = 0
         config.seed = 3
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("perseus-saliency-\(UUID())")

@@ -4,6 +4,7 @@ import Imaging
 import NN
 import Tensor
 @testable import Training
+import SeededRandom
 
 /// A tiny prepared dataset and run configuration for the training-reliability tests: 32x32 PNG cutouts of two kinds
 /// of object (a round red blob, class 0; an elongated blue streak, class 1) with seeded noise.
@@ -47,14 +48,14 @@ enum TinyRun {
     /// seeds matter), no early stopping, two threads.
     static func configuration(epochs: Int = 3) -> TrainingConfiguration {
         var c = TrainingConfiguration()
-        c.model = "resnet10"
+        c.model = .resnet10
         c.inputSize = 32
         c.epochs = epochs
         c.batchSize = 6
         c.seed = 5
         c.learningRate = 0.01
         c.momentum = 0.9
-        c.augmentation = "online"
+        c.augmentation = .online
         c.patience = 0
         c.threads = 2
         return c

@@ -10,12 +10,12 @@ import Testing
 @Suite(.serialized) struct VisionTransformerRunTests {
     func configuration(epochs: Int) -> TrainingConfiguration {
         var c = TinyRun.configuration(epochs: epochs)
-        c.model = "vit-tiny"
-        c.optimizer = "adamw"
+        c.model = .vitTiny
+        c.optimizer = .adamw
         c.learningRate = 1e-3
         c.weightDecay = 0.05
-        c.schedule = "constant"
-        c.augmentation = "none"
+        c.schedule = .constant
+        c.augmentation = .none
         return c
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A small, fast, seedable generator (SplitMix64) so every run with the same seed draws the same numbers,
-/// on every platform: Swift's `SystemRandomNumberGenerator` cannot be seeded.
+/// on every platform: Swift's `SystemRandomNumberGenerator` cannot be seeded. The one generator of the project:
+/// the engine, the data stages, the fuzzer and the tests' fixed data all draw from it.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -26,21 +27,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         let u2 = Double(next() >> 11) * 0x1p-53
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
-}
 
-extension Tensor {
-    /// Uniform values in [low, high).
-    public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1,
-                               using rng: inout SeededGenerator) -> Tensor {
-        let n = shape.reduce(1, *)
-        return Tensor(shape: shape, scalars: (0..<n).map { _ in low + (high - low) * rng.nextUniform() })
+    /// Uniform in [0, 1) with 53 bits of precision.
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in `range`, at double precision.
+    public mutating func uniform(in range: Range<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * uniform()
     }
 
-    /// Normal values with the given mean and standard deviation.
-    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1,
-                              using rng: inout SeededGenerator) -> Tensor {
-        let n = shape.reduce(1, *)
-        return Tensor(shape: shape, scalars: (0..<n).map { _ in mean + std * rng.nextNormal() })
+    /// Standard normal at double precision (Box-Muller).
+    public mutating func normal() -> Double {
+        let u = max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
-
