@@ -8,6 +8,11 @@ extension CatalogTable {
     /// - empty cells and `N/A`, `NULL`, `NaN` are missing values.
     /// A row with more or fewer fields than the header is listed in `malformed` with its line.
     public static func readCSV(_ url: URL) throws -> CatalogTable {
+        try parseCSV(readText(url), source: url.path)
+    }
+
+    /// A catalogue file's text; an unreadable file or one that is not UTF-8 is an error naming it.
+    static func readText(_ url: URL) throws -> String {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw CatalogError(file: url.path, message: "cannot read the file: \(error.localizedDescription)")
@@ -15,7 +20,7 @@ extension CatalogTable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CatalogError(file: url.path, message: "is not UTF-8 text")
         }
-        return try parseCSV(text, source: url.path)
+        return text
     }
 
     /// Parses CSV text; `source` names it in errors.

@@ -12,14 +12,7 @@ extension CatalogTable {
     /// Reads the PCC fixed-width export: fields separated by two or more spaces, `N/A` for missing, 21 fields, or 22
     /// for the dE/ETG candidates that carry a nucleation class (field 21); the last field is the stamp URL.
     public static func readPCC(_ url: URL) throws -> CatalogTable {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw CatalogError(file: url.path, message: "cannot read the file: \(error.localizedDescription)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CatalogError(file: url.path, message: "is not UTF-8 text")
-        }
-        return parsePCC(text, source: url.path)
+        parsePCC(try readText(url), source: url.path)
     }
 
     public static func parsePCC(_ text: String, source: String) -> CatalogTable {
