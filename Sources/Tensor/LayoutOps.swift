@@ -1,3 +1,22 @@
+/// How a convolution computes: `direct`, or Winograd's minimal filtering (F(4x4, 3x3): about 2.25x fewer
+/// multiplications for 3x3 stride-1 convolutions, with a slightly larger rounding error). Winograd falls back to
+/// direct where oneDNN has no Winograd kernel for the shape.
+public enum ConvolutionAlgorithm: String, Sendable, Hashable {
+    case direct, winograd
+}
+
+/// A convolution's weights for one forward and backward pass: the row-major values, and the copy the forward pass
+/// reordered into its primitive's layout, which the backward-data pass reuses when its primitive wants the same
+/// layout (saving one reorder of every 3x3 weight per training step). Made per call, so never stale.
+public final class ConvolutionWeights: @unchecked Sendable {
+    public let plain: Tensor
+    var reordered: LayoutTensor?
+
+    public init(_ plain: Tensor) { self.plain = plain }
+
+    public var shape: [Int] { plain.shape }
+}
+
 /// The engine's layer kernels on `LayoutTensor`s (oneDNN primitives, activations kept in the layout the
 /// convolutions chose). Same semantics as the plain kernels (`conv2dForward`, `batchNormTrainingForward`,
 /// `reluForward`, `maxPool2dForward`, ...), which stay as the reference they are tested against.

@@ -2,16 +2,9 @@ import CDNNL
 import Foundation
 
 // The oneDNN primitives that work on `LayoutTensor`s: convolution (forward with post-ops, backward data and
-// weights), batch normalisation, ReLU, addition, max pooling, and the reorders between layouts. Like DNNL.swift,
-// this is the only place these oneDNN calls live. Each primitive is created once per shape, input layout, setting
-// and thread count, and cached.
-
-/// How a convolution computes: `direct`, or Winograd's minimal filtering (F(4x4, 3x3): about 2.25x fewer
-/// multiplications for 3x3 stride-1 convolutions, with a slightly larger rounding error). Winograd falls back to
-/// direct where oneDNN has no Winograd kernel for the shape.
-public enum ConvolutionAlgorithm: String, Sendable, Hashable {
-    case direct, winograd
-}
+// weights; LayoutConvolution.swift), batch normalisation, ReLU, addition and max pooling (LayoutLayers.swift), and
+// the reorders between layouts (here). Each primitive is created once per shape, input layout, setting and thread
+// count, and cached.
 
 final class LayoutEngine: @unchecked Sendable {
     let engine: dnnl_engine_t
@@ -129,41 +122,3 @@ final class LayoutEngine: @unchecked Sendable {
         return out
     }
 }
-
-// MARK: Helpers
-
-/// Serialises every oneDNN execution in the process (this file's and DNNL.swift's): primitives share oneDNN's
-/// scratchpad, and tests run concurrently.
-let oneDNNExecution = NSLock()
-
-func bytes(_ d: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
-
-func same(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
-    var a = a, b = b
-    return dnnl_memory_desc_equal(&a, &b) != 0
-}
-
-func anyDescriptor(_ shape: [Int]) throws -> dnnl_memory_desc_t {
-    var md = dnnl_memory_desc_t()
-    try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), shape.map(Int64.init), dnnl_f32,
-                                           dnnl_format_tag_any), "memory descriptor \(shape)")
-    return md
-}
-
-/// A memory descriptor a primitive descriptor reports.
-func queried(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t, _ index: Int32 = 0) throws -> dnnl_memory_desc_t {
-    guard let md = dnnl_primitive_desc_query_md(pd, what, index) else {
-        throw EngineError.dnnl(op: "query memory descriptor \(what)", status: -1)
-    }
-    return md.pointee
-}
-
-func pointer(_ t: Tensor, _ body: (UnsafeMutableRawPointer) throws -> Void) rethrows {
-    try t.withUnsafeBufferPointer { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
-}
-
-func check(_ status: dnnl_status_t, _ op: String) throws {
-    guard status == dnnl_success else { throw EngineError.dnnl(op: op, status: Int(status.rawValue)) }
-}
-
-var threadKey: Int { Int(omp_get_max_threads()) }

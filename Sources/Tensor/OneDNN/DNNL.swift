@@ -1,13 +1,14 @@
 import CDNNL
 import Foundation
 
-// Every oneDNN call in Perseus lives in this file, behind the engine's own types (`Conv2DGeometry`, raw Float
-// buffers). oneDNN 3.x removed the `*_desc_init` op descriptors used here, so a port touches this file only.
+// Convolutions and matrix products on the caller's plain buffers (the reference path, and `Linear`'s products),
+// behind the engine's own types (`Conv2DGeometry`, raw Float buffers). The blocked-layout primitives are in
+// LayoutEngine.swift and its extensions; OneDNN.swift lists this folder.
 //
 // Layout: callers hand over plain NCHW / OIHW buffers. Each primitive is created with `format_tag_any`, so oneDNN
 // picks its fast blocked layout, and the plan reorders between the caller's layout and the primitive's around
-// each call (engine notes: ~2.3x faster than forcing plain NCHW into the primitive). Keeping blocked layouts
-// between layers (no reorders at all) is the next step; a plan's ports are where it would hook in.
+// each call (engine notes: ~2.3x faster than forcing plain NCHW into the primitive). Networks that keep blocked
+// layouts between layers use `LayoutEngine` instead.
 
 /// The process's oneDNN engine and stream, and the primitives created so far, cached per shape.
 final class DNNL: @unchecked Sendable {
