@@ -6,9 +6,10 @@ import Foundation
 // the reorders between layouts (here). Each primitive is created once per shape, input layout, setting and thread
 // count, and cached.
 
+/// The blocked-layout primitives created so far, on the process's one engine (`OneDNNEngine`).
 final class LayoutEngine: @unchecked Sendable {
-    let engine: dnnl_engine_t
-    let stream: dnnl_stream_t
+    private let oneDNN: OneDNNEngine
+    var engine: dnnl_engine_t { oneDNN.engine }
     /// Guards the cache.
     private let cacheLock = NSLock()
     private var cache: [Key: Entry] = [:]
@@ -35,12 +36,7 @@ final class LayoutEngine: @unchecked Sendable {
 
     private init() throws {
         BufferPool.keepLargeAllocationsInTheHeap()
-        var engine: dnnl_engine_t?
-        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
-        var stream: dnnl_stream_t?
-        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream")
-        self.engine = engine!
-        self.stream = stream!
+        oneDNN = try OneDNNEngine.shared()
     }
 
     /// Number of cached primitives (tests: repeated steps must not add more).
@@ -78,7 +74,7 @@ final class LayoutEngine: @unchecked Sendable {
             memories.append(m!)
             execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
         }
-        try oneDNNExecution.withLock {
+        try oneDNN.serially { stream in
             try check(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs), "\(op): execute")
             try check(dnnl_stream_wait(stream), "\(op): wait")
         }

@@ -6,7 +6,7 @@ import Foundation
 // elsewhere does (scripts/check-architecture.sh checks both). oneDNN 3.x removed the `*_desc_init` op descriptors
 // used here, so a port touches this folder only.
 //
-//   OneDNN.swift             the helpers every oneDNN caller here uses
+//   OneDNN.swift             the process's one engine and stream, and the helpers every file here uses
 //   DNNL.swift               convolutions and matrix products on plain (row-major) buffers, reordered around each call
 //   LayoutEngine.swift       the primitive cache and the reorders for layout tensors
 //   LayoutConvolution.swift  convolution on layout tensors
@@ -14,8 +14,36 @@ import Foundation
 //   LayoutTensor.swift       values in the memory layout a primitive chose
 //   OpenMP.swift             libgomp, the thread runtime oneDNN runs on, for `Parallel`
 
-/// Serialises every oneDNN execution in the process (LayoutEngine's and DNNL's): primitives share oneDNN's
-/// scratchpad, and tests run concurrently.
+/// The process's one oneDNN engine and stream, shared by the plain-layout plans (`DNNL`) and the blocked-layout
+/// primitives (`LayoutEngine`).
+final class OneDNNEngine: @unchecked Sendable {
+    let engine: dnnl_engine_t
+    private let stream: dnnl_stream_t
+
+    private static let result: Result<OneDNNEngine, EngineError> = Result { try OneDNNEngine() }.mapError {
+        $0 as? EngineError ?? .dnnl(op: "engine", status: -1)
+    }
+
+    /// The shared engine and stream (created on first use).
+    static func shared() throws -> OneDNNEngine { try result.get() }
+
+    private init() throws {
+        var engine: dnnl_engine_t?
+        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
+        var stream: dnnl_stream_t?
+        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream")
+        self.engine = engine!
+        self.stream = stream!
+    }
+
+    /// Runs `body` (executions on the stream, and the wait for them) while no other oneDNN execution runs.
+    func serially<R>(_ body: (dnnl_stream_t) throws -> R) rethrows -> R {
+        try oneDNNExecution.withLock { try body(stream) }
+    }
+}
+
+/// Serialises every oneDNN execution in the process (on the stream, and `dnnl_sgemm`): primitives share oneDNN's
+/// scratchpad and the one stream, and tests run concurrently.
 let oneDNNExecution = NSLock()
 
 func bytes(_ d: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
