@@ -31,7 +31,8 @@ public func conv2dBatchNormInference(_ x: Variable, weight: Variable, bias: Vari
     return Variable(values: .layout(output), parents: []) { _ in [] }
 }
 
-/// Whether a module in evaluation mode may run its fused inference path (no gradients recorded, blocked layouts).
+/// Whether a module in evaluation mode may run its fused inference path (no gradients recorded, and a backend
+/// that fuses: blocked layouts).
 public var fusedInferenceEnabled: Bool {
-    EngineOptions.fuseInference && EngineOptions.blockedLayouts && !GradMode.isEnabled
+    EngineOptions.fuseInference && backend.fusesInference && !GradMode.isEnabled
 }
