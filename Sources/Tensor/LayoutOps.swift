@@ -77,6 +77,21 @@ public enum LayoutOps {
         return (w, b)
     }
 
+    /// Evaluation-mode `relu?(batchNorm(conv2d(x)) + accumulate?)` as one convolution: the batch norm's statistics
+    /// folded into the weights and bias (`foldBatchNorm`), the residual and ReLU as the convolution's post-ops.
+    public static func conv2dBatchNormInference(_ x: LayoutTensor, weight: Tensor, bias: Tensor?, stride: Int,
+                                                padding: Int, normWeight: Tensor, normBias: Tensor, mean: Tensor,
+                                                variance: Tensor, epsilon: Float,
+                                                algorithm: ConvolutionAlgorithm = .direct,
+                                                accumulate: LayoutTensor? = nil, relu: Bool = false) throws
+        -> LayoutTensor
+    {
+        let folded = try foldBatchNorm(intoConvolution: weight, bias: bias, normWeight: normWeight,
+                                       normBias: normBias, mean: mean, variance: variance, epsilon: epsilon)
+        return try conv2dForward(x, weight: folded.weight, bias: folded.bias, stride: stride, padding: padding,
+                                 algorithm: algorithm, accumulate: accumulate, relu: relu, training: false)
+    }
+
     /// Training-mode batch norm (batch statistics), optionally followed by ReLU in the same pass; `workspace` is
     /// then the ReLU's mask for the backward pass.
     public static func batchNormTraining(_ x: LayoutTensor, weight: Tensor, bias: Tensor, epsilon: Float,
