@@ -28,60 +28,89 @@ public final class RunningStatistics {
 /// normalises with `running`.
 public func batchNorm(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
                       training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) throws -> Variable {
-    if EngineOptions.blockedLayouts, x.storage.isLayout {
-        return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
-                                   momentum: momentum, epsilon: epsilon, relu: false)
-    }
-    let input = x.value, gamma = weight.value
-    let output: Tensor, mean: Tensor, variance: Tensor
-    if training {
-        (output, mean, variance) = try batchNormTrainingForward(input, weight: gamma, bias: bias.value,
-                                                                epsilon: epsilon)
-        try running.update(mean: mean, variance: variance, count: input.count / mean.count, momentum: momentum)
-    } else {
-        (mean, variance) = (running.mean, running.variance)
-        output = try batchNormInferenceForward(input, weight: gamma, bias: bias.value, mean: mean,
-                                               variance: variance, epsilon: epsilon)
-    }
-    return Variable(value: output, parents: [x, weight, bias]) { g in
-        let grads = try batchNormBackward(g, input: input, weight: gamma, mean: mean, variance: variance,
-                                          epsilon: epsilon, training: training)
-        return [grads.input, grads.weight, grads.bias]
-    }
+    try backend.batchNorm(x, weight: weight, bias: bias, running: running, training: training, momentum: momentum,
+                          epsilon: epsilon)
 }
 
 /// `relu(batchNorm(x, ...))`, in one pass over blocked layouts (oneDNN's fused batch norm + ReLU in training).
 public func batchNormReLU(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
                           training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) throws -> Variable {
-    guard EngineOptions.blockedLayouts, x.storage.isLayout, training else {
-        return relu(try batchNorm(x, weight: weight, bias: bias, running: running, training: training,
-                                  momentum: momentum, epsilon: epsilon))
-    }
-    return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
-                               momentum: momentum, epsilon: epsilon, relu: true)
+    try backend.batchNormReLU(x, weight: weight, bias: bias, running: running, training: training,
+                              momentum: momentum, epsilon: epsilon)
 }
 
-private func batchNormLayout(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
-                             training: Bool, momentum: Float, epsilon: Float, relu: Bool) throws -> Variable {
-    let input = x.storage.layout, gamma = weight.value
-    let parents = [x, weight, bias]
-    if training {
-        let r = try LayoutOps.batchNormTraining(input, weight: gamma, bias: bias.value, epsilon: epsilon, relu: relu)
-        try running.update(mean: r.mean, variance: r.variance, count: input.count / r.mean.count, momentum: momentum)
-        return Variable(values: .layout(r.output), parents: parents) { g in
-            let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: r.mean,
-                                                        variance: r.variance, epsilon: epsilon, training: true,
-                                                        workspace: r.workspace)
-            return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
+extension PlainBackend {
+    func batchNorm(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics, training: Bool,
+                   momentum: Float, epsilon: Float) throws -> Variable {
+        let input = x.value, gamma = weight.value
+        let output: Tensor, mean: Tensor, variance: Tensor
+        if training {
+            (output, mean, variance) = try batchNormTrainingForward(input, weight: gamma, bias: bias.value,
+                                                                    epsilon: epsilon)
+            try running.update(mean: mean, variance: variance, count: input.count / mean.count, momentum: momentum)
+        } else {
+            (mean, variance) = (running.mean, running.variance)
+            output = try batchNormInferenceForward(input, weight: gamma, bias: bias.value, mean: mean,
+                                                   variance: variance, epsilon: epsilon)
+        }
+        return Variable(value: output, parents: [x, weight, bias]) { g in
+            let grads = try batchNormBackward(g, input: input, weight: gamma, mean: mean, variance: variance,
+                                              epsilon: epsilon, training: training)
+            return [grads.input, grads.weight, grads.bias]
         }
     }
-    let (mean, variance) = (running.mean, running.variance)
-    let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
-    let output = try LayoutOps.batchNormInference(input, weight: gamma, bias: bias.value, mean: mean,
-                                                  variance: variance, epsilon: epsilon, training: recording)
-    return Variable(values: .layout(output), parents: parents) { g in
-        let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: mean,
-                                                    variance: variance, epsilon: epsilon, training: false)
-        return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
+
+    func batchNormReLU(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics, training: Bool,
+                       momentum: Float, epsilon: Float) throws -> Variable {
+        relu(try batchNorm(x, weight: weight, bias: bias, running: running, training: training, momentum: momentum,
+                           epsilon: epsilon))
+    }
+}
+
+extension BlockedBackend {
+    func batchNorm(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics, training: Bool,
+                   momentum: Float, epsilon: Float) throws -> Variable {
+        guard x.storage.isLayout else {
+            return try PlainBackend().batchNorm(x, weight: weight, bias: bias, running: running, training: training,
+                                                momentum: momentum, epsilon: epsilon)
+        }
+        return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
+                                   momentum: momentum, epsilon: epsilon, relu: false)
+    }
+
+    /// Fused in training; otherwise this backend's batch norm, then its ReLU.
+    func batchNormReLU(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics, training: Bool,
+                       momentum: Float, epsilon: Float) throws -> Variable {
+        guard x.storage.isLayout, training else {
+            return relu(try batchNorm(x, weight: weight, bias: bias, running: running, training: training,
+                                      momentum: momentum, epsilon: epsilon))
+        }
+        return try batchNormLayout(x, weight: weight, bias: bias, running: running, training: training,
+                                   momentum: momentum, epsilon: epsilon, relu: true)
+    }
+
+    private func batchNormLayout(_ x: Variable, weight: Variable, bias: Variable, running: RunningStatistics,
+                                 training: Bool, momentum: Float, epsilon: Float, relu: Bool) throws -> Variable {
+        let input = x.storage.layout, gamma = weight.value
+        let parents = [x, weight, bias]
+        if training {
+            let r = try LayoutOps.batchNormTraining(input, weight: gamma, bias: bias.value, epsilon: epsilon, relu: relu)
+            try running.update(mean: r.mean, variance: r.variance, count: input.count / r.mean.count, momentum: momentum)
+            return Variable(values: .layout(r.output), parents: parents) { g in
+                let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: r.mean,
+                                                            variance: r.variance, epsilon: epsilon, training: true,
+                                                            workspace: r.workspace)
+                return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
+            }
+        }
+        let (mean, variance) = (running.mean, running.variance)
+        let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
+        let output = try LayoutOps.batchNormInference(input, weight: gamma, bias: bias.value, mean: mean,
+                                                      variance: variance, epsilon: epsilon, training: recording)
+        return Variable(values: .layout(output), parents: parents) { g in
+            let grads = try LayoutOps.batchNormBackward(g.layout, input: input, weight: gamma, mean: mean,
+                                                        variance: variance, epsilon: epsilon, training: false)
+            return [.layout(grads.input), .plain(grads.weight), .plain(grads.bias)]
+        }
     }
 }

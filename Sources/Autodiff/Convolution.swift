@@ -1,50 +1,57 @@
 import Tensor
 
 /// 2-D convolution as PyTorch's `conv2d` (NCHW; weight [O, C, kH, kW]; bias [O] or nil) on oneDNN.
-/// With `EngineOptions.blockedLayouts` the output (and the input's gradient) stays in the primitive's layout.
+/// On blocked layouts (`BlockedBackend`) the output (and the input's gradient) stays in the primitive's layout.
 public func conv2d(_ x: Variable, weight: Variable, bias: Variable? = nil, stride: Int = 1, padding: Int = 0) throws
     -> Variable
 {
-    guard EngineOptions.blockedLayouts else {
-        return try conv2dPlain(x, weight: weight, bias: bias, stride: stride, padding: padding)
-    }
-    let input = x.storage.layout, w = weight.value, algorithm = EngineOptions.algorithm
-    // Winograd in the backward passes too: on ResNet-18 at 200x200 batch 20 (1 thread, best of 4 steps, oneDNN
-    // verbose timings) its backward-data took 159 ms against 261 ms direct for the 3x3 stride-1 convolutions, and
-    // its backward-weights 192 ms against 299 ms.
-    let backwardAlgorithm = algorithm
-    let parents = [x, weight] + (bias.map { [$0] } ?? [])
-    let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
-    let weights = ConvolutionWeights(w)
-    let output = try LayoutOps.conv2dForward(input, weights: weights, bias: bias?.value, stride: stride,
-                                             padding: padding, algorithm: algorithm, training: recording)
-    return Variable(values: .layout(output), parents: parents) { g in
-        let dy = g.layout
-        let gradInput = x.requiresGrad
-            ? Values.layout(try LayoutOps.conv2dBackwardData(dy, weights: weights, inputShape: input.shape,
-                                                             stride: stride, padding: padding,
-                                                             algorithm: backwardAlgorithm))
-            : nil
-        let needBias = bias?.requiresGrad ?? false
-        guard weight.requiresGrad || needBias else { return [gradInput, nil, nil] }
-        let grads = try LayoutOps.conv2dBackwardWeights(dy, input: input, weightShape: w.shape, withBias: needBias,
-                                                        stride: stride, padding: padding, algorithm: backwardAlgorithm)
-        return [gradInput, .plain(grads.weight), grads.bias.map(Values.plain)]
+    try backend.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+}
+
+extension PlainBackend {
+    /// The reference path: plain NCHW tensors, reordered around each oneDNN call.
+    func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) throws -> Variable {
+        let input = x.value, w = weight.value
+        let output = try conv2dForward(input, weight: w, bias: bias?.value, stride: stride, padding: padding)
+        let parents = [x, weight] + (bias.map { [$0] } ?? [])
+        return Variable(value: output, parents: parents) { g in
+            let gradInput = x.requiresGrad
+                ? try conv2dBackwardData(g, weight: w, inputShape: input.shape, stride: stride, padding: padding) : nil
+            let needBias = bias?.requiresGrad ?? false
+            guard weight.requiresGrad || needBias else { return [gradInput, nil, nil] }
+            let grads = try conv2dBackwardWeights(g, input: input, weightShape: w.shape, withBias: needBias,
+                                                  stride: stride, padding: padding)
+            return [gradInput, grads.weight, grads.bias]
+        }
     }
 }
 
-/// The reference path: plain NCHW tensors, reordered around each oneDNN call.
-func conv2dPlain(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) throws -> Variable {
-    let input = x.value, w = weight.value
-    let output = try conv2dForward(input, weight: w, bias: bias?.value, stride: stride, padding: padding)
-    let parents = [x, weight] + (bias.map { [$0] } ?? [])
-    return Variable(value: output, parents: parents) { g in
-        let gradInput = x.requiresGrad
-            ? try conv2dBackwardData(g, weight: w, inputShape: input.shape, stride: stride, padding: padding) : nil
-        let needBias = bias?.requiresGrad ?? false
-        guard weight.requiresGrad || needBias else { return [gradInput, nil, nil] }
-        let grads = try conv2dBackwardWeights(g, input: input, weightShape: w.shape, withBias: needBias,
-                                              stride: stride, padding: padding)
-        return [gradInput, grads.weight, grads.bias]
+extension BlockedBackend {
+    /// A plain input is copied into a layout tensor; the output is in the layout the primitive chose.
+    func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) throws -> Variable {
+        let input = x.storage.layout, w = weight.value, algorithm = EngineOptions.algorithm
+        // Winograd in the backward passes too: on ResNet-18 at 200x200 batch 20 (1 thread, best of 4 steps, oneDNN
+        // verbose timings) its backward-data took 159 ms against 261 ms direct for the 3x3 stride-1 convolutions,
+        // and its backward-weights 192 ms against 299 ms.
+        let backwardAlgorithm = algorithm
+        let parents = [x, weight] + (bias.map { [$0] } ?? [])
+        let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
+        let weights = ConvolutionWeights(w)
+        let output = try LayoutOps.conv2dForward(input, weights: weights, bias: bias?.value, stride: stride,
+                                                 padding: padding, algorithm: algorithm, training: recording)
+        return Variable(values: .layout(output), parents: parents) { g in
+            let dy = g.layout
+            let gradInput = x.requiresGrad
+                ? Values.layout(try LayoutOps.conv2dBackwardData(dy, weights: weights, inputShape: input.shape,
+                                                                 stride: stride, padding: padding,
+                                                                 algorithm: backwardAlgorithm))
+                : nil
+            let needBias = bias?.requiresGrad ?? false
+            guard weight.requiresGrad || needBias else { return [gradInput, nil, nil] }
+            let grads = try LayoutOps.conv2dBackwardWeights(dy, input: input, weightShape: w.shape,
+                                                            withBias: needBias, stride: stride, padding: padding,
+                                                            algorithm: backwardAlgorithm)
+            return [gradInput, .plain(grads.weight), grads.bias.map(Values.plain)]
+        }
     }
 }

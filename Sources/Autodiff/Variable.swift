@@ -168,6 +168,7 @@ public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
 
 /// How the engine runs networks. `blockedLayouts` (the default) keeps activations in oneDNN's layouts and fuses
 /// layers; off, every operation runs the plain reference kernels on row-major tensors (what tests compare against).
+/// Only `backend` (Backend.swift) reads it: the operations ask the backend it chooses.
 /// `winograd` (on by default) lets 3x3 stride-1 convolutions use Winograd F(4x4, 3x3) (blocked layouts only):
 /// about 2x faster there, with rounding errors ~1e-5 relative in outputs (tests bound them against direct).
 public enum EngineOptions {

@@ -137,3 +137,31 @@ public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, weight: Tenso
     }
     return (gradInput, gradWeight, gradBias)
 }
+
+// MARK: Folding into a convolution
+
+/// Evaluation-mode batch norm folded into the convolution before it (weight [O, C, kH, kW], bias [O] or nil): per
+/// output channel o, w'[o] = w[o] s and b'[o] = beta[o] + (b[o] - mean[o]) s with s = gamma[o] / sqrt(var[o] + eps),
+/// so that conv(x, w', b') is batchNorm(conv(x, w, b)) with the given statistics.
+public func foldBatchNorm(intoConvolution weight: Tensor, bias: Tensor?, normWeight: Tensor, normBias: Tensor,
+                          mean: Tensor, variance: Tensor, epsilon: Float) throws -> (weight: Tensor, bias: Tensor) {
+    let outChannels = weight.shape[0]
+    guard normWeight.shape == [outChannels], normBias.shape == [outChannels], mean.shape == [outChannels],
+          variance.shape == [outChannels] else {
+        throw EngineError.shape(op: "conv2d+batchNorm", "weight \(weight.shape) with batch norm over \(normWeight.shape)")
+    }
+    let perFilter = weight.count / outChannels
+    var folded = weight, foldedBias = Tensor(shape: [outChannels])
+    let gamma = normWeight.scalars, beta = normBias.scalars
+    let mean = mean.scalars, variance = variance.scalars, convBias = bias?.scalars
+    folded.withUnsafeMutableBufferPointer { fw in
+        foldedBias.withUnsafeMutableBufferPointer { fb in
+            for o in 0..<outChannels {
+                let s = gamma[o] / (variance[o] + epsilon).squareRoot()
+                for i in (o * perFilter)..<((o + 1) * perFilter) { fw[i] *= s }
+                fb[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * s
+            }
+        }
+    }
+    return (folded, foldedBias)
+}

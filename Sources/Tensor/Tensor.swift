@@ -81,3 +81,15 @@ extension Tensor: CustomStringConvertible {
         return "Tensor\(shape)[\(preview)\(count > 8 ? ", ..." : "")]"
     }
 }
+
+extension Tensor {
+    /// A tensor whose every value `fill` writes into the uninitialised storage it is given.
+    init(shape: [Int], filling fill: (UnsafeMutableRawPointer) throws -> Void) rethrows {
+        let n = shape.reduce(1, *)
+        let scalars = try [Float](unsafeUninitializedCapacity: n) { buffer, initialised in
+            if let base = buffer.baseAddress { try fill(UnsafeMutableRawPointer(base)) }
+            initialised = n
+        }
+        self.init(shape: shape, scalars: scalars)
+    }
+}

@@ -187,18 +187,6 @@ extension LayoutEngine {
     }
 }
 
-/// A convolution's weights for one forward and backward pass: the row-major values, and the copy the forward pass
-/// reordered into its primitive's layout, which the backward-data pass reuses when its primitive wants the same
-/// layout (saving one reorder of every 3x3 weight per training step). Made per call, so never stale.
-public final class ConvolutionWeights: @unchecked Sendable {
-    public let plain: Tensor
-    var reordered: LayoutTensor?
-
-    public init(_ plain: Tensor) { self.plain = plain }
-
-    public var shape: [Int] { plain.shape }
-}
-
 /// Inference weights already in a primitive's layout, reused while the weights are unchanged. Winograd's inference
 /// layout is the weights' Winograd transform, which cost more than the convolution itself when redone per call
 /// (625 ms against 304 ms for ResNet-18's 3x3 convolutions at 200x200 batch 20, 1 thread). Entries are found by

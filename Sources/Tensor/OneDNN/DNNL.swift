@@ -1,18 +1,19 @@
 import CDNNL
 import Foundation
 
-// Every oneDNN call in Perseus lives in this file, behind the engine's own types (`Conv2DGeometry`, raw Float
-// buffers). oneDNN 3.x removed the `*_desc_init` op descriptors used here, so a port touches this file only.
+// Convolutions and matrix products on the caller's plain buffers (the reference path, and `Linear`'s products),
+// behind the engine's own types (`Conv2DGeometry`, raw Float buffers). The blocked-layout primitives are in
+// LayoutEngine.swift and its extensions; OneDNN.swift lists this folder.
 //
 // Layout: callers hand over plain NCHW / OIHW buffers. Each primitive is created with `format_tag_any`, so oneDNN
 // picks its fast blocked layout, and the plan reorders between the caller's layout and the primitive's around
-// each call (engine notes: ~2.3x faster than forcing plain NCHW into the primitive). Keeping blocked layouts
-// between layers (no reorders at all) is the next step; a plan's ports are where it would hook in.
+// each call (engine notes: ~2.3x faster than forcing plain NCHW into the primitive). Networks that keep blocked
+// layouts between layers use `LayoutEngine` instead.
 
-/// The process's oneDNN engine and stream, and the primitives created so far, cached per shape.
+/// The plain-layout primitives created so far, cached per shape, on the process's one engine (`OneDNNEngine`).
 final class DNNL: @unchecked Sendable {
-    private let engine: dnnl_engine_t
-    private let stream: dnnl_stream_t
+    private let oneDNN: OneDNNEngine
+    private var engine: dnnl_engine_t { oneDNN.engine }
     /// Guards the cache and serialises execution (a plan's internal buffers are shared between calls).
     private let lock = NSLock()
     private var plans: [PlanKey: Plan] = [:]
@@ -26,12 +27,7 @@ final class DNNL: @unchecked Sendable {
     static func shared() throws -> DNNL { try result.get() }
 
     private init() throws {
-        var engine: dnnl_engine_t?
-        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
-        var stream: dnnl_stream_t?
-        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream")
-        self.engine = engine!
-        self.stream = stream!
+        oneDNN = try OneDNNEngine.shared()
     }
 
     enum Pass: Hashable { case forward, backwardData, backwardWeights }
@@ -84,7 +80,7 @@ final class DNNL: @unchecked Sendable {
                 plan = try makePlan(key)
                 plans[key] = plan
             }
-            try oneDNNExecution.withLock { try plan.execute(buffers.compactMap { $0 }, stream: stream) }
+            try oneDNN.serially { stream in try plan.execute(buffers.compactMap { $0 }, stream: stream) }
         }
     }
 

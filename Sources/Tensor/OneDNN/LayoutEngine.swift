@@ -2,20 +2,14 @@ import CDNNL
 import Foundation
 
 // The oneDNN primitives that work on `LayoutTensor`s: convolution (forward with post-ops, backward data and
-// weights), batch normalisation, ReLU, addition, max pooling, and the reorders between layouts. Like DNNL.swift,
-// this is the only place these oneDNN calls live. Each primitive is created once per shape, input layout, setting
-// and thread count, and cached.
+// weights; LayoutConvolution.swift), batch normalisation, ReLU, addition and max pooling (LayoutLayers.swift), and
+// the reorders between layouts (here). Each primitive is created once per shape, input layout, setting and thread
+// count, and cached.
 
-/// How a convolution computes: `direct`, or Winograd's minimal filtering (F(4x4, 3x3): about 2.25x fewer
-/// multiplications for 3x3 stride-1 convolutions, with a slightly larger rounding error). Winograd falls back to
-/// direct where oneDNN has no Winograd kernel for the shape.
-public enum ConvolutionAlgorithm: String, Sendable, Hashable {
-    case direct, winograd
-}
-
+/// The blocked-layout primitives created so far, on the process's one engine (`OneDNNEngine`).
 final class LayoutEngine: @unchecked Sendable {
-    let engine: dnnl_engine_t
-    let stream: dnnl_stream_t
+    private let oneDNN: OneDNNEngine
+    var engine: dnnl_engine_t { oneDNN.engine }
     /// Guards the cache.
     private let cacheLock = NSLock()
     private var cache: [Key: Entry] = [:]
@@ -42,12 +36,7 @@ final class LayoutEngine: @unchecked Sendable {
 
     private init() throws {
         BufferPool.keepLargeAllocationsInTheHeap()
-        var engine: dnnl_engine_t?
-        try check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine")
-        var stream: dnnl_stream_t?
-        try check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream")
-        self.engine = engine!
-        self.stream = stream!
+        oneDNN = try OneDNNEngine.shared()
     }
 
     /// Number of cached primitives (tests: repeated steps must not add more).
@@ -85,7 +74,7 @@ final class LayoutEngine: @unchecked Sendable {
             memories.append(m!)
             execArgs.append(dnnl_exec_arg_t(arg: arg, memory: m))
         }
-        try oneDNNExecution.withLock {
+        try oneDNN.serially { stream in
             try check(dnnl_primitive_execute(primitive, stream, Int32(execArgs.count), &execArgs), "\(op): execute")
             try check(dnnl_stream_wait(stream), "\(op): wait")
         }
@@ -129,41 +118,3 @@ final class LayoutEngine: @unchecked Sendable {
         return out
     }
 }
-
-// MARK: Helpers
-
-/// Serialises every oneDNN execution in the process (this file's and DNNL.swift's): primitives share oneDNN's
-/// scratchpad, and tests run concurrently.
-let oneDNNExecution = NSLock()
-
-func bytes(_ d: dnnl_memory_desc_t) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
-
-func same(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
-    var a = a, b = b
-    return dnnl_memory_desc_equal(&a, &b) != 0
-}
-
-func anyDescriptor(_ shape: [Int]) throws -> dnnl_memory_desc_t {
-    var md = dnnl_memory_desc_t()
-    try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), shape.map(Int64.init), dnnl_f32,
-                                           dnnl_format_tag_any), "memory descriptor \(shape)")
-    return md
-}
-
-/// A memory descriptor a primitive descriptor reports.
-func queried(_ pd: dnnl_primitive_desc_t, _ what: dnnl_query_t, _ index: Int32 = 0) throws -> dnnl_memory_desc_t {
-    guard let md = dnnl_primitive_desc_query_md(pd, what, index) else {
-        throw EngineError.dnnl(op: "query memory descriptor \(what)", status: -1)
-    }
-    return md.pointee
-}
-
-func pointer(_ t: Tensor, _ body: (UnsafeMutableRawPointer) throws -> Void) rethrows {
-    try t.withUnsafeBufferPointer { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
-}
-
-func check(_ status: dnnl_status_t, _ op: String) throws {
-    guard status == dnnl_success else { throw EngineError.dnnl(op: op, status: Int(status.rawValue)) }
-}
-
-var threadKey: Int { Int(omp_get_max_threads()) }

@@ -59,18 +59,6 @@ public final class LayoutTensor: @unchecked Sendable {
     public var layoutName: String { isPlain ? "plain" : "blocked" }
 }
 
-extension Tensor {
-    /// A tensor whose every value `fill` writes into the uninitialised storage it is given.
-    init(shape: [Int], filling fill: (UnsafeMutableRawPointer) throws -> Void) rethrows {
-        let n = shape.reduce(1, *)
-        let scalars = try [Float](unsafeUninitializedCapacity: n) { buffer, initialised in
-            if let base = buffer.baseAddress { try fill(UnsafeMutableRawPointer(base)) }
-            initialised = n
-        }
-        self.init(shape: shape, scalars: scalars)
-    }
-}
-
 /// Row-major descriptor for `shape` (`a`, `ab`, `abc`, `abcd`, `abcde`).
 func plainDescriptor(_ shape: [Int]) -> dnnl_memory_desc_t {
     let tags: [dnnl_format_tag_t] = [dnnl_a, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde]
@@ -82,36 +70,7 @@ func plainDescriptor(_ shape: [Int]) -> dnnl_memory_desc_t {
     return md
 }
 
-/// Buffers by size, kept after use and handed out again: a training step allocates the same sizes every time, and
-/// taking a kept buffer avoids the allocator's page faults and zeroing of fresh large allocations.
-final class BufferPool: @unchecked Sendable {
-    static let shared = BufferPool()
-    private let lock = NSLock()
-    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
-    private var freeBytes = 0
-    /// Beyond this many idle bytes, returned buffers go back to the system.
-    private let limit = 1 << 30
-
-    func take(_ bytes: Int) -> UnsafeMutableRawPointer {
-        let kept: UnsafeMutableRawPointer? = lock.withLock {
-            guard let p = free[bytes]?.popLast() else { return nil }
-            freeBytes -= bytes
-            return p
-        }
-        if let kept { return kept }
-        return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-    }
-
-    func give(_ p: UnsafeMutableRawPointer, _ bytes: Int) {
-        let keep = lock.withLock {
-            guard freeBytes + bytes <= limit else { return false }
-            free[bytes, default: []].append(p)
-            freeBytes += bytes
-            return true
-        }
-        if !keep { p.deallocate() }
-    }
-
+extension BufferPool {
     /// Gradients and other plain tensors are Swift arrays, allocated and freed afresh every training step. Above
     /// glibc's mmap threshold each such allocation is a fresh mapping (and freed heap tops are trimmed), so every
     /// step faulted the pages in again: ~11k page faults per ResNet-18 step, ~10% of its CPU time on 1 thread
@@ -120,14 +79,5 @@ final class BufferPool: @unchecked Sendable {
     static func keepLargeAllocationsInTheHeap() {
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)  // glibc's maximum on 64-bit
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
-    }
-
-    /// Returns every idle buffer to the system.
-    func drain() {
-        let all = lock.withLock { () -> [UnsafeMutableRawPointer] in
-            defer { free = [:]; freeBytes = 0 }
-            return free.values.flatMap { $0 }
-        }
-        for p in all { p.deallocate() }
     }
 }
