@@ -13,8 +13,10 @@ extension OutputTable {
         // cfitsio keeps these two addresses and updates them when it grows the buffer: they must outlive this call.
         let buffer = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
         let size = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        buffer.pointee = malloc(2880 * 4)
-        size.pointee = 2880 * 4
+        // Empty: cfitsio takes the buffer's initial bytes as the file so far (a reused, uncleared malloc block would
+        // put an old file's HDUs before the table), and grows it with realloc.
+        buffer.pointee = nil
+        size.pointee = 0
         func check(_ what: String) throws {
             guard status != 0 else { return }
             var text = [CChar](repeating: 0, count: 81)

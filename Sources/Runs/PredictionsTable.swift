@@ -21,5 +21,9 @@ public func predictionsTable(_ p: Predictions, objects: [PreparedObject]?, thres
 
 /// `predictionsTable` as CSV text.
 public func predictionsCSV(_ p: Predictions, objects: [PreparedObject]?, threshold: Double) -> String {
-    (try? predictionsTable(p, objects: objects, threshold: threshold).csv()) ?? ""
+    do {
+        return try predictionsTable(p, objects: objects, threshold: threshold).csv()
+    } catch {
+        preconditionFailure("predictionsTable: \(error)")  // its columns have one length by construction
+    }
 }

@@ -82,6 +82,18 @@ struct OutputTableTests {
         #expect(try CatalogTable.readFITS(url).rows.isEmpty)
     }
 
+    /// cfitsio takes a memory file's initial bytes as the file so far: writing must not pick up an earlier table
+    /// left in reused heap memory (it did, once, putting old HDUs before the new table).
+    @Test func eachWriteHoldsOnlyItsOwnTable() throws {
+        let empty = try OutputTable([.init("id", .text([])), .init("ra", unit: "deg", .double([]))])
+        let first = try empty.fitsData()
+        #expect(first.count == 2 * 2880, "an empty primary HDU and the table's header")
+        for _ in 0..<20 {
+            _ = try Self.sample().fitsData()
+            #expect(try empty.fitsData() == first)
+        }
+    }
+
     @Test func choosesTheFormatByExtensionAndRefusesRaggedColumns() throws {
         #expect(TableFormat(URL(fileURLWithPath: "a/x.FITS")) == .fits)
         #expect(TableFormat(URL(fileURLWithPath: "x.fit")) == .fits)
