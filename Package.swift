@@ -34,7 +34,7 @@ let package = Package(
 
         // Data: images, catalogues, then labelled and cleaned datasets.
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CFITSIO", "Tensor", "Files"]),
-        .target(name: "Astro", dependencies: ["CFITSIO"]),
+        .target(name: "Astro", dependencies: ["CFITSIO", "Files"]),
         .target(name: "Dataset", dependencies: ["Astro", "Imaging", "Tensor", "SeededRandom", "Files"]),
         // Survey: fetching cutouts and catalogues from the archives (network through FoundationNetworking).
         .target(name: "Survey", dependencies: ["Astro", "Imaging", "Files"]),
@@ -53,7 +53,7 @@ let package = Package(
         // Runs: what is done with finished runs (inference, evaluation, calibration, the catalogue model, saliency,
         // reports, the study driver); the only stage that imports Report and Tabular.
         .target(name: "Runs", dependencies: [
-            "Training", "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Evaluation", "Tabular", "Report", "Files",
+            "Training", "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Astro", "Evaluation", "Tabular", "Report", "Files",
             .product(name: "Yams", package: "Yams"),
         ]),
 

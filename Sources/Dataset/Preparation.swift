@@ -135,6 +135,7 @@ public func prepare(_ options: PreparationOptions) throws -> Preparation {
     if options.spectraHeldOut {
         prepared += keptSpectra.map { preparedObject($0, source: "spectra", split: .holdout, wide: nil, parameters: parameters) }
     }
+    try checkSameBands(prepared.map(\.image))
     return Preparation(dataset: PreparedDataset(objects: prepared, parameterNames: parameters), catalogCleaning: catalogReport,
                        spectraCleaning: spectraReport, notes: notes)
 }

@@ -34,7 +34,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write the report as JSON here.")
     var json: String?
 
-    @Option(help: "Write per-object predictions (CSV) here.")
+    @Option(help: "Write per-object predictions here (CSV, or a FITS table when it ends in .fits).")
     var predictions: String?
 
     func run() throws {
@@ -53,8 +53,8 @@ struct Evaluate: ParsableCommand {
         print(calibrationSummary(predicted))
         if let json { try AtomicFile.write(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
         if let predictions {
-            try AtomicFile.write(Data(predictionsCSV(evaluation.predictions, objects: objects, threshold: threshold).utf8),
-                                to: URL(fileURLWithPath: predictions))
+            try predictionsTable(evaluation.predictions, objects: objects, threshold: threshold)
+                .write(to: URL(fileURLWithPath: predictions))
         }
     }
 }

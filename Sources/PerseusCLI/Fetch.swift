@@ -2,12 +2,15 @@ import ArgumentParser
 import Foundation
 import Survey
 
-/// `perseus fetch`: cutouts from the SDSS SkyServer for every object of a catalogue, or the PCC catalogue itself.
+/// `perseus fetch`: cutouts from SDSS, the Legacy Surveys or any HiPS survey for every object of a catalogue, or the
+/// PCC catalogue itself.
 struct Fetch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Download SDSS cutouts for a catalogue's objects (or, with --pcc-catalog, the PCC catalogue).",
+        abstract: "Download cutouts (SDSS, Legacy Surveys, HiPS) for a catalogue's objects (or, with --pcc-catalog, the PCC catalogue).",
         discussion: """
-            Cutouts go to DIR/<id>.jpg. Every answer is decoded before it is written (atomically), so a truncated \
+            Cutouts go to DIR/<id>.jpg (.fits, .png for those formats). --survey legacy asks the Legacy Surveys \
+            viewer (--layer, --bands for FITS cubes); --survey hips asks CDS hips2fits for the HiPS --hips. A blank \
+            answer or one missing bands is reported as "no coverage" (outside the survey's footprint). Every answer is decoded before it is written (atomically), so a truncated \
             or non-image answer is retried, never kept. Files already present that decode at the right size are \
             skipped without a request: run the same command again to resume. A summary is printed and every \
             object's outcome is written to DIR/fetch-report.csv. The exit status is 1 when some cutouts failed.
@@ -40,8 +43,26 @@ struct Fetch: AsyncParsableCommand {
     @Option(help: "Seconds before an attempt is abandoned (whole seconds).")
     var timeout = 30.0
 
-    @Option(help: "The getjpeg address.")
-    var service = CutoutService.sdssDR16.absoluteString
+    @Option(help: "The survey: sdss (SkyServer getjpeg), legacy (Legacy Surveys viewer) or hips (CDS hips2fits).")
+    var survey = "sdss"
+
+    @Option(help: "File format: jpg, or fits (legacy, hips) or png (hips). Default: jpg for sdss, fits otherwise.")
+    var format: String?
+
+    @Option(help: "Legacy Surveys layer, e.g. ls-dr10, ls-dr9-north.")
+    var layer = "ls-dr10"
+
+    @Option(help: "Legacy Surveys FITS bands, in plane order.")
+    var bands = "grz"
+
+    @Option(help: "HiPS id for --survey hips, e.g. CDS/P/PanSTARRS/DR1/r.")
+    var hips: String?
+
+    @Option(help: "hips2fits projection.")
+    var projection = "TAN"
+
+    @Option(help: "The service's address (default: the survey's public one).")
+    var service: String?
 
     @Option(help: "Only the first N objects of the catalogue.")
     var limit: Int?
@@ -71,15 +92,34 @@ struct Fetch: AsyncParsableCommand {
             if result.malformed.count > 5 { print("  ... and \(result.malformed.count - 5) more unreadable lines") }
             return
         }
-        guard let endpoint = URL(string: service), endpoint.scheme != nil else {
-            throw ValidationError("--service '\(service)' is not a URL")
+        var endpoint: URL?
+        if let service {
+            guard let url = URL(string: service), url.scheme != nil else { throw ValidationError("--service '\(service)' is not a URL") }
+            endpoint = url
+        }
+        let chosen = try format.map { name in
+            guard let f = CutoutService.Format(rawValue: name.lowercased()) else {
+                throw ValidationError("--format '\(name)': choose jpg, fits or png")
+            }
+            return f
+        }
+        let kind: CutoutService.Survey
+        switch survey.lowercased() {
+        case "sdss":
+            guard chosen ?? .jpg == .jpg else { throw ValidationError("SkyServer cuts JPEGs only: drop --format") }
+            kind = .sdss
+        case "legacy": kind = .legacy(layer: layer, bands: bands.map(String.init), format: chosen ?? .fits)
+        case "hips":
+            guard let hips else { throw ValidationError("--survey hips needs --hips ID, e.g. CDS/P/PanSTARRS/DR1/r") }
+            kind = .hips(id: hips, projection: projection, format: chosen ?? .fits)
+        default: throw ValidationError("--survey '\(survey)': choose sdss, legacy or hips")
         }
         var run = CutoutRun(catalog: URL(fileURLWithPath: catalog!), folder: URL(fileURLWithPath: out))
         run.size = size
         run.scale = scale
         run.wide = wide
         run.limit = limit
-        run.service = CutoutService(endpoint: endpoint)
+        run.service = try CutoutService(survey: kind, endpoint: endpoint)
         run.policy = policy
         let result = try await run.run(progress: !quiet)
         if !result.unreadableRows.isEmpty {

@@ -8,10 +8,10 @@ struct Merge: ParsableCommand {
         abstract: "Join the outputs of `perseus predict --shard I/N` into one table in input row order, checked for completeness.",
         discussion: "Refuses (and writes nothing) unless all N shards are present once, each finished, from the same input, and together hold every row exactly once.")
 
-    @Option(help: "Merged CSV file.")
+    @Option(help: "Merged file: CSV, or a FITS table when it ends in .fits.")
     var out: String
 
-    @Argument(help: "The shard outputs (any order), e.g. pred-*.csv.")
+    @Argument(help: "The shard outputs (any order), e.g. pred-*.csv (a .fits shard is read through its FILE.rows.csv).")
     var shards: [String]
 
     @Flag(help: "Replace an existing output file.")

@@ -30,7 +30,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Catalogue column holding each row's cutout file, relative to --images (default: <id>.<ext>).")
     var imageColumn: String?
 
-    @Option(help: "Output CSV file (its progress record is FILE.progress).")
+    @Option(help: "Output file: CSV (its progress record is FILE.progress), or a FITS table when it ends in .fits (rows stream to FILE.rows.csv, resumed the same way; the table is written when they are complete).")
     var out: String
 
     @Option(help: "Predict only shard I of N (1-based): the rows whose 0-based index r has r % N == I-1.")
@@ -67,8 +67,9 @@ struct Predict: ParsableCommand {
         if let threads { Parallel.setThreadCount(threads) }
         let output = URL(fileURLWithPath: out)
         let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
-        let written = try ShardOutput(output, shard: shard, input: input, force: force)
+        let written = try ShardTable.open(output, shard: shard, input: input, force: force)
         if written.isFinished {
+            try ShardTable.finish(output)
             print("shard \(shard): \(out) is already finished (\(written.progress.rows) rows); nothing to do")
             return
         }
@@ -118,6 +119,7 @@ struct Predict: ParsableCommand {
             }
         }
         let done = try prediction.run(source, into: written)
+        try ShardTable.finish(output)
         let seconds = Date().timeIntervalSince(started)
         let rate = Double(done.rows - rowsBefore) / max(seconds, 1e-9)
         if !catalogueParameters.isEmpty {

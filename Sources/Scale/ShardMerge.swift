@@ -13,8 +13,19 @@ public struct MergeSummary: Sendable, Equatable {
 /// as long as its progress record says; then, row by row, that row r comes from shard r % N + 1 and has index r
 /// (so no row is missing or repeated). Shard I holds rows I-1, I-1+N, ..., so the join is a round-robin over the
 /// files, holding one line per shard. The output is written to a temporary file and renamed into place only when
-/// every check has passed.
+/// every check has passed. A FITS `out` (`.fits`) is written from the merged rows, which go to a temporary CSV first;
+/// a FITS shard output is read through its rows file (`ShardTable.streamURL`).
 public func mergeShards(_ files: [URL], into out: URL) throws -> MergeSummary {
+    guard TableFormat(out) == .fits else { return try mergeShardRows(files, into: out) }
+    let rows = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).merge-\(getpid()).csv")
+    defer { try? FileManager.default.removeItem(at: rows) }
+    let summary = try mergeShardRows(files, into: rows)
+    try ShardTable.read(rows).write(to: out)
+    return summary
+}
+
+private func mergeShardRows(_ given: [URL], into out: URL) throws -> MergeSummary {
+    let files = given.map(ShardTable.streamURL(for:))
     guard !files.isEmpty else { throw ShardError("no shard outputs to merge") }
     var byIndex: [Int: (url: URL, progress: ShardProgress)] = [:]
     var count: Int?

@@ -14,6 +14,11 @@ public enum AttemptFailure: Error, Sendable, CustomStringConvertible {
     case invalid(ImageError)
     /// An image of another size than asked for.
     case wrongSize(expected: String, got: String)
+    /// A well-formed image with nothing in it, or without some of the bands asked for: the field is outside the
+    /// survey's footprint (or in a gap). Asking again will not help.
+    case noCoverage(String)
+    /// A FITS answer whose planes are not the bands asked for.
+    case wrongBands(String)
     /// A 200 answer that is not what was asked for (e.g. a catalogue without rows).
     case unusable(String)
     /// The file could not be written.
@@ -28,7 +33,7 @@ public enum AttemptFailure: Error, Sendable, CustomStringConvertible {
         case .transport(let code, _):
             return ![URLError.badURL.rawValue, URLError.unsupportedURL.rawValue, URLError.cancelled.rawValue].contains(code)
         case .invalid, .unusable: return true
-        case .wrongSize, .writeFailed: return false
+        case .wrongSize, .writeFailed, .noCoverage, .wrongBands: return false
         }
     }
 
@@ -49,6 +54,8 @@ public enum AttemptFailure: Error, Sendable, CustomStringConvertible {
             default: return "bad image"
             }
         case .wrongSize: return "wrong size"
+        case .noCoverage: return "no coverage"
+        case .wrongBands: return "wrong bands"
         case .unusable: return "unusable answer"
         case .writeFailed: return "write failed"
         }
@@ -63,6 +70,8 @@ public enum AttemptFailure: Error, Sendable, CustomStringConvertible {
         case .invalid(let error): return "\(kind): \(error.detail)"
         case .wrongSize(let expected, let got): return "wrong size: asked for \(expected), got \(got)"
         case .unusable(let message): return message
+        case .noCoverage(let message): return "no coverage: \(message)"
+        case .wrongBands(let message): return "wrong bands: \(message)"
         case .writeFailed(let message): return "write failed: \(message)"
         }
     }

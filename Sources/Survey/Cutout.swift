@@ -1,7 +1,7 @@
 import Astro
 import Foundation
 
-/// One cutout to fetch: where on the sky, how big, and the file it goes to (`<folder>/<id>.jpg`).
+/// One cutout to fetch: where on the sky, how big, and the file it goes to (`<folder>/<id>.jpg`, `.fits`, `.png`).
 public struct Cutout: Sendable, Equatable {
     public var id: String
     public var ra: Double
@@ -25,16 +25,17 @@ public struct Cutout: Sendable, Equatable {
     /// Turns a catalogue's objects into cutouts of `size` pixels in `folder`, and, when `wide` is given, a second
     /// `wide`-pixel cutout at the same scale in `wideFolder` (the layout of `cutouts` and `cutouts-400`).
     /// Throws for sizes the service refuses, a scale that is not positive, or two objects that would share a file.
+    /// Files are named for the service's format.
     public static func plan(_ objects: [CatalogObject], folder: URL, size: Int, scale: Double,
-                            wide: Int? = nil, wideFolder: URL? = nil) throws -> [Cutout] {
-        for s in [size] + (wide.map { [$0] } ?? []) where !CutoutService.sizes.contains(s) {
-            throw FetchError("cutout size \(s) px is outside the service's \(CutoutService.sizes) px")
+                            wide: Int? = nil, wideFolder: URL? = nil, service: CutoutService = CutoutService()) throws -> [Cutout] {
+        for s in [size] + (wide.map { [$0] } ?? []) where !service.sizes.contains(s) {
+            throw FetchError("cutout size \(s) px is outside the service's \(service.sizes) px")
         }
         guard scale > 0, scale.isFinite else { throw FetchError("scale must be a positive number of arcsec/px, not \(scale)") }
         var seen: [String: Int] = [:]
         var cutouts: [Cutout] = []
         for object in objects {
-            let name = fileName(for: object.id)
+            let name = fileName(for: object.id, extension: service.format.rawValue)
             if let line = seen[name] {
                 throw FetchError("objects on lines \(line) and \(object.line) both map to the file \(name)")
             }
@@ -56,15 +57,16 @@ public struct Cutout: Sendable, Equatable {
         return base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(size)")
     }
 
-    /// `<id>.jpg`, with anything that is not safe in a file name (a slash, a space) replaced by `_`.
-    public static func fileName(for id: String) -> String {
+    /// `<id>.jpg` (or another extension), with anything that is not safe in a file name (a slash, a space)
+    /// replaced by `_`.
+    public static func fileName(for id: String, extension ext: String = "jpg") -> String {
         let safe = id.unicodeScalars.map { s -> Character in
             let ok = (s.isASCII && (CharacterSet.alphanumerics.contains(s) || "-_.+".unicodeScalars.contains(s)))
             return ok ? Character(s) : "_"
         }
         var name = String(safe)
         if name.hasPrefix(".") { name = "_" + name.dropFirst() }
-        return name + ".jpg"
+        return name + "." + ext
     }
 }
 

@@ -2,7 +2,7 @@ import Files
 import Foundation
 import Imaging
 
-/// Downloads cutouts: at most `policy.concurrency` in flight, each checked by decoding it (and its size) before
+/// Downloads cutouts: at most `policy.concurrency` in flight, each checked by `CutoutService.accept` before
 /// it is written atomically, so a folder never holds a partial or non-image file under a cutout's name. Files
 /// already present that decode at the right size are skipped without a request, so an interrupted run resumes.
 public struct CutoutFetcher: Sendable {
@@ -50,17 +50,18 @@ public struct CutoutFetcher: Sendable {
 
     /// One cutout: skipped if a valid file is there, else fetched (with retries) and written.
     public func fetch(_ cutout: Cutout) async -> FetchOutcome {
-        if let data = try? Data(contentsOf: cutout.file), (try? Self.check(data, cutout)) != nil {
+        if let data = try? Data(contentsOf: cutout.file), (try? service.accept(data, for: cutout)) == data {
             return FetchOutcome(cutout: cutout, status: .skipped, attempts: 0, bytes: data.count)
         }
+        let service = service
         let result = await client.get(service.url(for: cutout)) { data throws(AttemptFailure) in
-            try Self.check(data, cutout)
+            let kept = try service.accept(data, for: cutout)
             do {
-                try AtomicFile.write(data, to: cutout.file)
+                try AtomicFile.write(kept, to: cutout.file)
             } catch {
                 throw .writeFailed("\(error)")
             }
-            return data.count
+            return kept.count
         }
         if let bytes = result.value {
             return FetchOutcome(cutout: cutout, status: .fetched, attempts: result.attempts, bytes: bytes)
@@ -70,30 +71,11 @@ public struct CutoutFetcher: Sendable {
                             failureKind: failure.kind, reason: failure.description)
     }
 
-    /// A cutout is good when it decodes and has the size asked for.
-    static func check(_ data: Data, _ cutout: Cutout) throws(AttemptFailure) {
-        let image: Image
-        do {
-            image = try Image(decoding: data, name: cutout.id)
-        } catch let error as ImageError {
-            if error.kind == .unknownFormat {  // an error page: keep what it says
-                throw .invalid(ImageError(.unknownFormat, cutout.id,
-                                          "not an image (\(data.count) bytes): \(AttemptFailure.snippet(data))"))
-            }
-            throw .invalid(error)
-        } catch {
-            throw .invalid(ImageError(.corrupt, cutout.id, "\(error)"))
-        }
-        guard image.width == cutout.width, image.height == cutout.height else {
-            throw .wrongSize(expected: "\(cutout.width)x\(cutout.height)", got: "\(image.width)x\(image.height)")
-        }
-    }
-
     /// Removes `AtomicFile`'s temporaries (`.<name>.tmp-<pid>-<n>`) that a killed run left behind.
     static func removeStaleTemporaries(in folder: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var removed = 0
-        for name in names where name.hasPrefix(".") && name.contains(".jpg.tmp-") {
+        for name in names where name.hasPrefix(".") && [".jpg.tmp-", ".png.tmp-", ".fits.tmp-"].contains(where: name.contains) {
             if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed += 1 }
         }
         return removed

@@ -1,7 +1,7 @@
 import Astro
 import Foundation
 
-/// `perseus fetch --catalog`: reads a catalogue, plans its cutouts, fetches them and writes the report to
+/// `perseus fetch --catalog` (any `--survey`): reads a catalogue, plans its cutouts, fetches them and writes the report to
 /// `<folder>/fetch-report.csv`.
 public struct CutoutRun: Sendable {
     public var catalog: URL
@@ -35,7 +35,8 @@ public struct CutoutRun: Sendable {
         if let limit, limit < 0 { throw FetchError("limit must be 0 or more, not \(limit)") }
         let table = try Catalog.read(catalog, policy: .skip)
         let objects = limit.map { Array(table.objects.prefix($0)) } ?? table.objects
-        let cutouts = try Cutout.plan(objects, folder: folder, size: size, scale: scale, wide: wide, wideFolder: wideFolder)
+        let cutouts = try Cutout.plan(objects, folder: folder, size: size, scale: scale, wide: wide, wideFolder: wideFolder,
+                                      service: service)
         let fetcher = try CutoutFetcher(service: service, policy: policy)
         let report = try await fetcher.fetch(cutouts, progress: progress)
         let reportFile = folder.appendingPathComponent(Self.reportName)

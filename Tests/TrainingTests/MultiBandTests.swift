@@ -114,6 +114,43 @@ import SeededRandom
         #expect { try wrong.load(0, .identity) } throws: { "\($0)".contains("odd.fits") && "\($0)".contains("3 bands") }
     }
 
+    /// A Legacy Surveys g,r,z cube among HSC g,r,i,z,y cutouts is refused at prepare, naming both files' bands;
+    /// so are unnamed cubes of different depths.
+    @Test func mixingCutoutsWhoseBandsDifferIsRefusedNamingEach() throws {
+        for named in [true, false] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("perseus-mixed-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let cutouts = folder.appendingPathComponent("cutouts")
+            try FileManager.default.createDirectory(at: cutouts, withIntermediateDirectories: true)
+            var rng = SeededGenerator(seed: 3)
+            var csv = "name,ra,dec,label\n"
+            for i in 0..<40 {
+                let name = String(format: "OBJ-%04d", i)
+                var image = Self.cutout(member: i % 2 == 0, rng: &rng)
+                var bands = "g,r,i,z,y"
+                if i == 7 {
+                    image = try image.selectingChannels([0, 1, 3])
+                    bands = "g,r,z"
+                }
+                try AtomicFile.write(image.fitsData(keywords: named ? [("FILTERS", bands)] : []),
+                                     to: cutouts.appendingPathComponent("\(name).fits"))
+                csv += "\(name),\(150 + Double(i) * 0.01),2,\(i % 2 == 0 ? 1 : 0)\n"
+            }
+            try Data(csv.utf8).write(to: folder.appendingPathComponent("catalogue.csv"))
+            var options = PreparationOptions(catalog: folder.appendingPathComponent("catalogue.csv"), images: cutouts, seed: 1)
+            options.rules.maxMagnitude = nil
+            options.rules.maxRedFraction = nil
+            #expect {
+                try prepare(options)
+            } throws: { error in
+                let text = "\(error)"
+                let bands = named ? text.contains("bands g,r,i,z,y") && text.contains("bands g,r,z")
+                                  : text.contains("5 planes without band names") && text.contains("3 planes without band names")
+                return bands && text.contains("OBJ-0007.fits") && text.contains("the cutouts differ in their bands")
+            }
+        }
+    }
+
     @Test func fitsWriterRoundTripsCubesAndPlanes() throws {
         var rng = SeededGenerator(seed: 9)
         for channels in [1, 5] {
