@@ -1,5 +1,6 @@
 import Files
 import ArgumentParser
+import Astro
 import Dataset
 import Foundation
 import Imaging
@@ -133,6 +134,3 @@ func safeFileStem(_ id: String) -> String {
     String(id.map { "/\\: ".contains($0) ? "_" : $0 })
 }
 
-private func csvField(_ s: String) -> String {
-    s.contains(",") || s.contains("\"") ? "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" : s
-}

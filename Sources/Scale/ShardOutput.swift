@@ -131,16 +131,3 @@ public final class ShardOutput {
         return progress
     }
 }
-
-/// A CSV field: quoted when it holds a comma or quote; line breaks become spaces so every record is one line
-/// (which `perseus merge` relies on).
-func csvField(_ text: String) -> String {
-    var t = text
-    if t.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
-        var scalars = String.UnicodeScalarView()
-        for s in t.unicodeScalars { scalars.append(s == "\n" || s == "\r" ? " " : s) }
-        t = String(scalars)
-    }
-    guard t.contains(where: { $0 == "," || $0 == "\"" }) else { return t }
-    return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

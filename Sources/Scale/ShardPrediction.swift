@@ -1,3 +1,4 @@
+import Astro
 import Autodiff
 import Dataset
 import Foundation

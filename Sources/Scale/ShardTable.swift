@@ -45,24 +45,18 @@ public enum ShardTable {
         }
         if let bad = table.malformed.first { throw ShardError("\(csv.path): \(bad)") }
         func cells(_ i: Int) -> [String?] { table.rows.map { $0.cells[i] } }
-        func doubles(_ i: Int) throws -> [Double?] {
+        /// Column `i` parsed by `parse`; a cell it refuses is an error naming the line and what was expected.
+        func values<T>(_ i: Int, _ what: String, _ parse: (String) -> T?) throws -> [T?] {
             try table.rows.map { row in
                 guard let text = row.cells[i] else { return nil }
-                guard let value = Double(text) else {
-                    throw ShardError("\(csv.path) line \(row.line): \(expected[i]) '\(text)' is not a number")
+                guard let value = parse(text) else {
+                    throw ShardError("\(csv.path) line \(row.line): \(expected[i]) '\(text)' is not \(what)")
                 }
                 return value
             }
         }
-        func integers(_ i: Int) throws -> [Int64?] {
-            try table.rows.map { row in
-                guard let text = row.cells[i] else { return nil }
-                guard let value = Int64(text) else {
-                    throw ShardError("\(csv.path) line \(row.line): \(expected[i]) '\(text)' is not an integer")
-                }
-                return value
-            }
-        }
+        func doubles(_ i: Int) throws -> [Double?] { try values(i, "a number") { Double($0) } }
+        func integers(_ i: Int) throws -> [Int64?] { try values(i, "an integer") { Int64($0) } }
         return try OutputTable([
             .init("row", .int64(try integers(0))),
             .identifiers("id", cells(1).map { $0 ?? "" }),

@@ -1,3 +1,4 @@
+import Astro
 import Files
 import Foundation
 import Imaging
@@ -83,7 +84,7 @@ public struct FetchReport: Sendable {
             let c = o.cutout
             let fields = [c.id, "\(c.ra)", "\(c.dec)", "\(c.width)", "\(c.scale)", c.file.path, o.status.rawValue,
                           "\(o.attempts)", "\(o.bytes)", o.failureKind ?? "", o.reason ?? ""]
-            text += fields.map(Self.csvField).joined(separator: ",") + "\n"
+            text += fields.map(csvField).joined(separator: ",") + "\n"
         }
         return text
     }
@@ -93,8 +94,4 @@ public struct FetchReport: Sendable {
         try AtomicFile.write(Data(csv().utf8), to: url)
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

@@ -6,11 +6,7 @@ extension Tensor {
             throw EngineError.shape(op: "add", "\(shape) + \(other.shape)")
         }
         var out = self
-        out.withUnsafeMutableBufferPointer { o in
-            other.withUnsafeBufferPointer { b in
-                for i in 0..<o.count { o[i] += b[i] }
-            }
-        }
+        out.add(other)
         return out
     }
 

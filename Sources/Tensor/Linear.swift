@@ -3,15 +3,9 @@
 public func linearForward(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
     let (n, inFeatures, outFeatures) = try linearShapes(input.shape, weight.shape, bias?.shape)
     var output = Tensor(shape: [n, outFeatures])
-    try output.withUnsafeMutableBufferPointer { y in
-        try input.withUnsafeBufferPointer { x in
-            try weight.withUnsafeBufferPointer { w in
-                try DNNL.sgemm(transposeA: false, transposeB: true, m: n, n: outFeatures, k: inFeatures, alpha: 1,
-                               a: x.baseAddress!, lda: inFeatures, b: w.baseAddress!, ldb: inFeatures,
-                               beta: 0, c: y.baseAddress!, ldc: outFeatures)
-            }
-        }
-        if let bias {
+    try gemm(input, weight, transposingB: true, into: &output, m: n, n: outFeatures, k: inFeatures)
+    if let bias {
+        output.withUnsafeMutableBufferPointer { y in
             bias.withUnsafeBufferPointer { b in
                 for row in 0..<n {
                     let base = row * outFeatures
@@ -33,36 +27,34 @@ public func linearBackward(_ gradOutput: Tensor, input: Tensor, weight: Tensor, 
         throw EngineError.shape(op: "linear backward", "output gradient \(gradOutput.shape), expected [\(n), \(outFeatures)]")
     }
     var gradInput = Tensor(shape: input.shape), gradWeight = Tensor(shape: weight.shape)
-    var gradBias: Tensor? = nil
-    try gradOutput.withUnsafeBufferPointer { dy in
-        // dx = dy * W
-        try gradInput.withUnsafeMutableBufferPointer { dx in
-            try weight.withUnsafeBufferPointer { w in
-                try DNNL.sgemm(transposeA: false, transposeB: false, m: n, n: inFeatures, k: outFeatures, alpha: 1,
-                               a: dy.baseAddress!, lda: outFeatures, b: w.baseAddress!, ldb: inFeatures,
-                               beta: 0, c: dx.baseAddress!, ldc: inFeatures)
+    try gemm(gradOutput, weight, into: &gradInput, m: n, n: inFeatures, k: outFeatures)                    // dx = dy * W
+    try gemm(gradOutput, input, transposingA: true, into: &gradWeight, m: outFeatures, n: inFeatures, k: n)  // dW = dy^T * x
+    guard withBias else { return (gradInput, gradWeight, nil) }
+    var gradBias = Tensor(shape: [outFeatures])
+    gradBias.withUnsafeMutableBufferPointer { db in
+        gradOutput.withUnsafeBufferPointer { dy in
+            for row in 0..<n {
+                let base = row * outFeatures
+                for j in 0..<outFeatures { db[j] += dy[base + j] }
             }
-        }
-        // dW = dy^T * x
-        try gradWeight.withUnsafeMutableBufferPointer { dw in
-            try input.withUnsafeBufferPointer { x in
-                try DNNL.sgemm(transposeA: true, transposeB: false, m: outFeatures, n: inFeatures, k: n, alpha: 1,
-                               a: dy.baseAddress!, lda: outFeatures, b: x.baseAddress!, ldb: inFeatures,
-                               beta: 0, c: dw.baseAddress!, ldc: inFeatures)
-            }
-        }
-        if withBias {
-            var db = Tensor(shape: [outFeatures])
-            db.withUnsafeMutableBufferPointer { db in
-                for row in 0..<n {
-                    let base = row * outFeatures
-                    for j in 0..<outFeatures { db[j] += dy[base + j] }
-                }
-            }
-            gradBias = db
         }
     }
     return (gradInput, gradWeight, gradBias)
+}
+
+/// c[m, n] = op(a) * op(b) for row-major tensors on oneDNN's sgemm, where op(a) is [m, k] and op(b) is [k, n]
+/// (a transposed operand is stored the other way round).
+private func gemm(_ a: Tensor, _ b: Tensor, transposingA: Bool = false, transposingB: Bool = false, into c: inout Tensor,
+                  m: Int, n: Int, k: Int) throws {
+    try c.withUnsafeMutableBufferPointer { cp in
+        try a.withUnsafeBufferPointer { ap in
+            try b.withUnsafeBufferPointer { bp in
+                try DNNL.sgemm(transposeA: transposingA, transposeB: transposingB, m: m, n: n, k: k, alpha: 1,
+                               a: ap.baseAddress!, lda: transposingA ? m : k, b: bp.baseAddress!, ldb: transposingB ? k : n,
+                               beta: 0, c: cp.baseAddress!, ldc: n)
+            }
+        }
+    }
 }
 
 private func linearShapes(_ input: [Int], _ weight: [Int], _ bias: [Int]?) throws -> (Int, Int, Int) {

@@ -110,9 +110,9 @@ struct CutoutRunTests {
     }
 
     @Test func quotesCSVFieldsThatNeedIt() {
-        #expect(FetchReport.csvField("plain") == "plain")
-        #expect(FetchReport.csvField("HTTP 500: a, b") == "\"HTTP 500: a, b\"")
-        #expect(FetchReport.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(csvField("plain") == "plain")
+        #expect(csvField("HTTP 500: a, b") == "\"HTTP 500: a, b\"")
+        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
     }
 }
 
