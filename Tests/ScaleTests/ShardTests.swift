@@ -1,3 +1,4 @@
+import Astro
 import Foundation
 import Testing
 @testable import Scale
