@@ -7,8 +7,12 @@ public struct Catalog: Sendable {
     public var objects: [CatalogObject]
     /// Rows left out under `BadRowPolicy.skip`, each naming its line and column.
     public var skipped: [CatalogError]
+    /// The column the ids came from; nil when the objects are numbered by their line.
+    public var idColumn: String?
 
-    public init(source: String, columns: [String], objects: [CatalogObject], skipped: [CatalogError] = []) {
+    public init(source: String, columns: [String], objects: [CatalogObject], skipped: [CatalogError] = [],
+                idColumn: String? = nil) {
+        self.idColumn = idColumn
         self.source = source
         self.columns = columns
         self.objects = objects
@@ -43,7 +47,7 @@ public struct Catalog: Sendable {
             }
         }
         skipped.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-        self.init(source: table.source, columns: table.columns, objects: objects, skipped: skipped)
+        self.init(source: table.source, columns: table.columns, objects: objects, skipped: skipped, idColumn: mapping.id)
     }
 
     private static func object(_ row: CatalogTable.Row, table: CatalogTable, mapping: ColumnMapping,
@@ -79,20 +83,19 @@ public struct Catalog: Sendable {
             }
         }
 
-        let ra = try number(mapping.ra, required: true)!
-        let dec = try number(mapping.dec, required: true)!
-        guard (0...360).contains(ra) else { throw fail(mapping.ra, "RA \(ra) is outside 0...360 degrees") }
-        guard (-90...90).contains(dec) else { throw fail(mapping.dec, "Dec \(dec) is outside -90...90 degrees") }
+        // A table without positions gives NaN: its objects are found by id, and only cross-matching needs positions.
+        let ra = try mapping.ra.map { try number($0, required: true)! } ?? .nan
+        let dec = try mapping.dec.map { try number($0, required: true)! } ?? .nan
+        if let column = mapping.ra, !(0...360).contains(ra) { throw fail(column, "RA \(ra) is outside 0...360 degrees") }
+        if let column = mapping.dec, !(-90...90).contains(dec) { throw fail(column, "Dec \(dec) is outside -90...90 degrees") }
         var id = "\(row.line)"
         if let column = mapping.id {
             guard let t = text(column) else { throw fail(column, "the id has no value") }
             id = t
         }
-        var label: Int?
-        if let column = mapping.label, let t = text(column) {
-            guard let v = Int(t) else { throw fail(column, "label '\(t)' is not an integer") }
-            label = v
-        }
+        // A label is a class number or a class name; the dataset's classes decide which class a name is.
+        let labelText = mapping.label.flatMap(text)?.trimmingCharacters(in: .whitespaces)
+        let label = labelText.flatMap { Int($0) }
         var photometry: Photometry?
         if let c = mapping.colours, let r = try number(c.r), let ug = try number(c.uMinusG),
            let gr = try number(c.gMinusR), let ri = try number(c.rMinusI), let rz = try number(c.rMinusZ) {
@@ -111,7 +114,7 @@ public struct Catalog: Sendable {
         }
         return CatalogObject(
             id: id, ra: ra, dec: dec, magnitude: try number(mapping.magnitude),
-            objectClass: text(mapping.objectClass), label: label, spectralClass: text(mapping.spectralClass),
+            objectClass: text(mapping.objectClass), label: label, labelText: labelText, spectralClass: text(mapping.spectralClass),
             photoType: text(mapping.photoType), objID: try int64(mapping.objID),
             specObjID: try uint64(mapping.specObjID), flags: try int64(mapping.flags).map(PhotoFlags.init),
             redshift: try number(mapping.redshift), photometry: photometry, extinction: extinction,
@@ -147,13 +150,19 @@ extension Catalog {
 
     /// Reads a catalogue, telling the format from the bytes: FITS (`SIMPLE  =`), CSV (a comma in the first
     /// non-comment line), else the PCC fixed-width export.
-    public static func read(_ url: URL, policy: BadRowPolicy = .stop) throws -> Catalog {
-        try Catalog(table: CatalogTable.read(url), policy: policy)
+    /// `idColumn` and `labelColumn` name the id and label columns when the recognised names do not fit.
+    public static func read(_ url: URL, idColumn: String? = nil, labelColumn: String? = nil,
+                            policy: BadRowPolicy = .stop) throws -> Catalog {
+        try Catalog(table: CatalogTable.read(url), idColumn: idColumn, labelColumn: labelColumn, policy: policy)
     }
 
-    /// Types a table read by `CatalogTable.read`, choosing the mapping from its format.
-    public init(table: CatalogTable, policy: BadRowPolicy = .stop) throws {
-        let mapping: ColumnMapping = table.columns == CatalogTable.pccColumns ? .pcc : .sdss(columns: table.columns)
+    /// Types a table read by `CatalogTable.read`, choosing the mapping from its format; `idColumn` and `labelColumn`
+    /// override the recognised id and label columns.
+    public init(table: CatalogTable, idColumn: String? = nil, labelColumn: String? = nil,
+                policy: BadRowPolicy = .stop) throws {
+        var mapping: ColumnMapping = table.columns == CatalogTable.pccColumns ? .pcc : .sdss(columns: table.columns)
+        if let idColumn { mapping.id = idColumn }
+        if let labelColumn { mapping.label = labelColumn }
         try self.init(table: table, mapping: mapping, policy: policy)
     }
 }

@@ -2,15 +2,17 @@
 public struct CatalogObject: Sendable, Equatable {
     /// The catalogue's identifier (`PCC-0001`; an SDSS objID as text when the table has no other name).
     public var id: String
-    /// Position, degrees (J2000).
+    /// Position, degrees (J2000); NaN when the catalogue has no position columns.
     public var ra: Double
     public var dec: Double
     /// The catalogue's magnitude (PCC total magnitude; SDSS r-band model magnitude).
     public var magnitude: Double?
     /// The catalogue's own class (PCC morphological class).
     public var objectClass: String?
-    /// A binary label the table already carries (a `labels` column).
+    /// The label the table already carries (a `labels`/`label` column, or `--label-column`) when it is a number.
     public var label: Int?
+    /// That label as written: a class number or a class name.
+    public var labelText: String?
     /// SDSS spectroscopic class (`class`: GALAXY, STAR, QSO).
     public var spectralClass: String?
     /// SDSS photometric type (`type`: GALAXY, STAR).
@@ -31,7 +33,7 @@ public struct CatalogObject: Sendable, Equatable {
     public var line: Int
 
     public init(id: String, ra: Double, dec: Double, magnitude: Double? = nil, objectClass: String? = nil,
-                label: Int? = nil, spectralClass: String? = nil, photoType: String? = nil, objID: Int64? = nil,
+                label: Int? = nil, labelText: String? = nil, spectralClass: String? = nil, photoType: String? = nil, objID: Int64? = nil,
                 specObjID: UInt64? = nil, flags: PhotoFlags? = nil, redshift: Double? = nil,
                 photometry: Photometry? = nil, extinction: Photometry? = nil, correctedR: Double? = nil,
                 correctedGMinusZ: Double? = nil, extra: [String: String] = [:], line: Int = 0) {
@@ -41,6 +43,7 @@ public struct CatalogObject: Sendable, Equatable {
         self.magnitude = magnitude
         self.objectClass = objectClass
         self.label = label
+        self.labelText = labelText ?? label.map(String.init)
         self.spectralClass = spectralClass
         self.photoType = photoType
         self.objID = objID
@@ -54,6 +57,9 @@ public struct CatalogObject: Sendable, Equatable {
         self.extra = extra
         self.line = line
     }
+
+    /// Whether the catalogue gave the object a position (cross-matching needs one).
+    public var hasPosition: Bool { ra.isFinite && dec.isFinite }
 
     /// Extinction-corrected magnitudes, when both the photometry and the extinction are known.
     public var dereddenedPhotometry: Photometry? {

@@ -1,5 +1,6 @@
-/// Which columns of a table hold which quantity. Only `ra` and `dec` are always required; a named column that the
-/// table lacks is an error naming it.
+/// Which columns of a table hold which quantity. No column is always required: without `ra` and `dec` the objects have
+/// no position (NaN), which is enough when the images are named after the ids; a named column that the table lacks is
+/// an error naming it.
 public struct ColumnMapping: Sendable, Equatable {
     /// The five column names from which `Photometry(r:uMinusG:gMinusR:rMinusI:rMinusZ:)` is built.
     public struct Colours: Sendable, Equatable {
@@ -21,8 +22,9 @@ public struct ColumnMapping: Sendable, Equatable {
 
     /// The id column; nil numbers the objects by their line.
     public var id: String?
-    public var ra: String
-    public var dec: String
+    /// Position columns; nil for a table without positions (objects found by id alone).
+    public var ra: String?
+    public var dec: String?
     public var magnitude: String?
     public var objectClass: String?
     public var label: String?
@@ -38,7 +40,7 @@ public struct ColumnMapping: Sendable, Equatable {
     public var correctedR: String?
     public var correctedGMinusZ: String?
 
-    public init(id: String?, ra: String = "ra", dec: String = "dec", magnitude: String? = nil,
+    public init(id: String?, ra: String? = "ra", dec: String? = "dec", magnitude: String? = nil,
                 objectClass: String? = nil, label: String? = nil, spectralClass: String? = nil,
                 photoType: String? = nil, objID: String? = nil, specObjID: String? = nil, flags: String? = nil,
                 redshift: String? = nil, colours: Colours? = nil, extinction: [String]? = nil,
@@ -64,14 +66,15 @@ public struct ColumnMapping: Sendable, Equatable {
     /// The PCC export's fields (see `CatalogTable.pccColumns`).
     public static let pcc = ColumnMapping(id: "id", magnitude: "mag", objectClass: "class")
 
-    /// The mapping for an SDSS SkyServer/CasJobs table, from the columns it has: the id is `name` (a cross-match
-    /// to another catalogue) or else `objID`, the magnitude the first of `modelMag_r`, `R_mag`, `r`, `petroMag_r`.
+    /// The mapping for an SDSS SkyServer/CasJobs table (or any CSV), from the columns it has: the id is `name` (a
+    /// cross-match to another catalogue), `id`, `objID` or `specObjID`, the first the table has; the magnitude the
+    /// first of `modelMag_r`, `R_mag`, `r`, `petroMag_r`; `ra` and `dec` when the table has them.
     public static func sdss(columns: [String]) -> ColumnMapping {
         let lower = Set(columns.map { $0.lowercased() })
         func has(_ name: String) -> String? { lower.contains(name.lowercased()) ? name : nil }
         let magnitude = ["modelMag_r", "R_mag", "r", "petroMag_r"].first { has($0) != nil }
         var mapping = ColumnMapping(
-            id: has("name") ?? has("objID") ?? has("specObjID"), magnitude: magnitude,
+            id: Self.idColumns.lazy.compactMap(has).first, ra: has("ra"), dec: has("dec"), magnitude: magnitude,
             label: has("labels") ?? has("label"), spectralClass: has("class"), photoType: has("type"),
             objID: has("objID"), specObjID: has("specObjID"), flags: has("flags"), redshift: has("z"),
             correctedR: has("r0"), correctedGMinusZ: has("g_z0"))
@@ -83,10 +86,14 @@ public struct ColumnMapping: Sendable, Equatable {
         return mapping
     }
 
+    /// The columns recognised as the id, in order of preference.
+    public static let idColumns = ["name", "id", "objID", "specObjID"]
+
     /// The column names this mapping reads, with the quantity each one is, for error messages.
     var named: [(role: String, column: String)] {
-        var list: [(String, String)] = [("ra", ra), ("dec", dec)]
+        var list: [(String, String)] = []
         let optional: [(String, String?)] = [
+            ("ra", ra), ("dec", dec),
             ("id", id), ("magnitude", magnitude), ("class", objectClass), ("label", label),
             ("spectral class", spectralClass), ("photometric type", photoType), ("objID", objID),
             ("specObjID", specObjID), ("flags", flags), ("redshift", redshift),

@@ -126,7 +126,7 @@ extension Catalog {
             a.flags = a.flags ?? b.flags
             a.spectralClass = a.spectralClass ?? b.spectralClass
             a.photoType = a.photoType ?? b.photoType
-            a.label = a.label ?? b.label
+            if a.labelText == nil { (a.label, a.labelText) = (b.label, b.labelText) }
             for (name, value) in b.extra {
                 let key = a.extra[name] == nil && prefix.isEmpty ? name : prefix + name
                 a.extra[key] = value

@@ -29,6 +29,17 @@ public struct PCCLabelMapping: Sendable, Equatable {
     }
 }
 
+/// The PCC's seven morphological classes, spelled as in `PCC_cat.txt`: the two dE/ETG candidate classes first, then
+/// the background kinds, the mergers last.
+public enum PCCClasses {
+    public static let merger = "Likely merging system"
+    public static let all = [
+        "Likely dE/ETGcluster candidate", "Possible dE/ETGcluster candidate", "Cluster or background LTG",
+        "Likely background ETG or unresolved source", "Likely cluster or background edge-on disk galaxy",
+        "Cluster or background galaxy with possibly weak substructure", merger,
+    ]
+}
+
 /// What a spectroscopic redshift says an object is.
 public enum RedshiftClass: String, Sendable {
     case star, member, background

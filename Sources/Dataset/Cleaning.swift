@@ -65,6 +65,8 @@ public struct CleaningReport: Sendable, CustomStringConvertible {
     public var steps: [CleaningStep]
     /// Kept objects per label (nil = unlabelled).
     public var labelCounts: [Int?: Int]
+    /// The name of each label, for the summary.
+    public var classNames = ClassList.memberNames
 
     public var final: Int { steps.last?.after ?? initial }
 
@@ -77,7 +79,7 @@ public struct CleaningReport: Sendable, CustomStringConvertible {
         for s in steps { lines.append(pad(s.rule, width) + num(s.before) + num(s.removed.count) + num(s.after)) }
         lines.append(String(repeating: "-", count: width + 26))
         let labels = labelCounts.keys.sorted { ($0 ?? -1) < ($1 ?? -1) }.map { key -> String in
-            let name = key.map { $0 == 1 ? "member" : $0 == 0 ? "background" : "label \($0)" } ?? "unlabelled"
+            let name = key.map { classNames.indices.contains($0) ? classNames[$0] : "label \($0)" } ?? "unlabelled"
             return "\(name) \(labelCounts[key]!)"
         }
         lines.append("kept \(final) of \(initial): " + labels.joined(separator: ", "))

@@ -69,16 +69,20 @@ public struct PreparedObject: Sendable, Equatable {
 }
 
 /// The folder `perseus prepare` writes and `train`/`evaluate` read: `objects.csv` (one row per object with its
-/// label, split and image files, then one column per catalogue parameter) and `cleaning.txt` (what each rule
+/// label, split and image files, then one column per catalogue parameter), `classes.txt` (the class names, one a
+/// line, label 0 first; a folder without it is binary: background, member) and `cleaning.txt` (what each rule
 /// removed and why).
 public struct PreparedDataset: Sendable {
     public var objects: [PreparedObject]
     /// The parameter columns, in order.
     public var parameterNames: [String]
+    /// The class of each label: `classNames[label]`.
+    public var classNames: [String]
 
     /// `parameterNames` defaults to every parameter the objects have, in order of first appearance.
-    public init(objects: [PreparedObject], parameterNames: [String]? = nil) {
+    public init(objects: [PreparedObject], parameterNames: [String]? = nil, classNames: [String] = ClassList.memberNames) {
         self.objects = objects
+        self.classNames = classNames
         self.parameterNames = parameterNames ?? {
             var seen = Set<String>(), names: [String] = []
             for o in objects { for key in o.parameters.keys.sorted() where seen.insert(key).inserted { names.append(key) } }
@@ -91,15 +95,23 @@ public struct PreparedDataset: Sendable {
 
     public func objects(in split: SplitName) -> [PreparedObject] { objects.filter { $0.split == split } }
 
+    /// Binary membership (background, member): what the catalogue model, the colour regions and the membership
+    /// probability are about.
+    public var isMembership: Bool { classNames == ClassList.memberNames }
+
+    public static let classesFile = "classes.txt"
+
     public func csv() -> String {
         func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
         func quoted(_ s: String?) -> String {
             guard let s else { return "" }
             return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
+        // No position (objects found by id alone) is an empty cell.
+        func position(_ x: Double) -> String { x.isFinite ? String(x) : "" }
         var lines = [(Self.columns + parameterNames.map { quoted($0) }).joined(separator: ",")]
         for o in objects {
-            lines.append([quoted(o.id), o.source, String(o.ra), String(o.dec), number(o.magnitude), number(o.gMinusZ),
+            lines.append([quoted(o.id), o.source, position(o.ra), position(o.dec), number(o.magnitude), number(o.gMinusZ),
                           number(o.gMinusR), number(o.uMinusG), number(o.rMinusI), quoted(o.objectClass),
                           number(o.redshift), String(o.label), o.split.rawValue, quoted(o.image.path),
                           quoted(o.wideImage?.path)].joined(separator: ",")
@@ -112,6 +124,20 @@ public struct PreparedDataset: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try AtomicFile.write(Data(cleaning.utf8), to: folder.appendingPathComponent("cleaning.txt"))
         try AtomicFile.write(Data(csv().utf8), to: folder.appendingPathComponent("objects.csv"))
+        try AtomicFile.write(Data((classNames.joined(separator: "\n") + "\n").utf8), to: folder.appendingPathComponent(Self.classesFile))
+    }
+
+    /// The class names of a prepared folder: its `classes.txt`, or background and member for a folder written
+    /// before classes were recorded.
+    static func loadClassNames(from folder: URL) throws -> [String] {
+        let file = folder.appendingPathComponent(classesFile)
+        guard FileManager.default.fileExists(atPath: file.path) else { return ClassList.memberNames }
+        let names = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard names.count >= 2 else {
+            throw CatalogError(file: file.path, message: "names \(names.count) class; a dataset needs two or more, one a line (label 0 first)")
+        }
+        return names
     }
 
     /// Reads `objects.csv` from a prepared folder; every error names the file, line and column.
@@ -126,6 +152,7 @@ public struct PreparedDataset: Sendable {
         }
         func cell(_ row: CatalogTable.Row, _ name: String) -> String? { row.cells[table.columnIndex(name)!] }
         let parameterNames = table.columns.filter { !columns.contains($0) }
+        let classNames = try loadClassNames(from: folder)
         return PreparedDataset(objects: try table.rows.map { row in
             func number(_ name: String) throws -> Double? {
                 guard let t = cell(row, name) else { return nil }
@@ -140,10 +167,14 @@ public struct PreparedDataset: Sendable {
                 }
                 return t
             }
-            guard let label = Int(try required("label")), let split = SplitName(rawValue: try required("split")),
-                  let ra = try number("ra"), let dec = try number("dec") else {
-                throw CatalogError(file: file.path, line: row.line, message: "label, split, ra or dec is malformed")
+            guard let label = Int(try required("label")), let split = SplitName(rawValue: try required("split")) else {
+                throw CatalogError(file: file.path, line: row.line, message: "label or split is malformed")
             }
+            guard classNames.indices.contains(label) else {
+                throw CatalogError(file: file.path, line: row.line, column: "label",
+                                   message: "label \(label) is not one of the \(classNames.count) classes of \(classesFile) (0...\(classNames.count - 1))")
+            }
+            let ra = try number("ra") ?? .nan, dec = try number("dec") ?? .nan
             return PreparedObject(
                 id: try required("id"), source: try required("source"), ra: ra, dec: dec,
                 magnitude: try number("magnitude"), gMinusZ: try number("g_z"), gMinusR: try number("g_r"),
@@ -152,6 +183,6 @@ public struct PreparedDataset: Sendable {
                 image: URL(fileURLWithPath: try required("image")),
                 wideImage: cell(row, "image_wide").map { URL(fileURLWithPath: $0) },
                 parameters: try parameterNames.reduce(into: [:]) { $0[$1] = try number($1) })
-        }, parameterNames: parameterNames)
+        }, parameterNames: parameterNames, classNames: classNames)
     }
 }
