@@ -12,7 +12,7 @@ import Training
 /// prepared, split by object, learned by a small ResNet, and judged on its held-out test objects.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the main job on a built-in synthetic field: prepare, train a small ResNet, evaluate.",
+        abstract: "Run the main job on a built-in synthetic field: prepare, train a small ResNet, evaluate, and write the HTML report.",
         discussion: "Every number printed is measured on this run. With --data-root (a folder laid out like ../shared/data/perseus) it runs the study's bright-object experiment on real data instead.")
 
     @Option(help: "Seed of the field, the split and the training.") var seed: UInt64 = 1
@@ -40,7 +40,9 @@ struct Demo: ParsableCommand {
         let dataset: PreparedDataset
         if let dataRoot {
             print("perseus demo: the study's bright PCC objects from \(dataRoot)")
-            dataset = try prepareStudyData(root: URL(fileURLWithPath: dataRoot), seed: seed).dataset
+            let preparation = try prepareStudyData(root: URL(fileURLWithPath: dataRoot), seed: seed)
+            try preparation.dataset.write(to: work.appendingPathComponent("dataset"), cleaning: preparation.cleaningText)
+            dataset = preparation.dataset
         } else {
             print("perseus demo: a synthetic field of \(objects) objects (seed \(seed)) in \(work.path)")
             var field = SyntheticField(seed: seed, count: objects)
@@ -64,6 +66,8 @@ struct Demo: ParsableCommand {
         let evaluation = try evaluateRun(trained, on: test, reference: dataset.objects, tta: false)
         print("\ntest split: \(test.count) objects never seen in training\n")
         print(evaluation.text)
-        print("\nrun folder: \(run.url.path) (took \(ProgressBar.duration(Date().timeIntervalSince(started))))")
+        let report = try writeRunReport(RunReportRequest(run: run.url, data: work.appendingPathComponent("dataset")))
+        print("\nreport: \(report.report.path) (open it in a browser)")
+        print("run folder: \(run.url.path) (took \(ProgressBar.duration(Date().timeIntervalSince(started))))")
     }
 }

@@ -8,12 +8,15 @@ import Training
 /// `perseus evaluate`: the confusion matrix and classification report of a trained run, overall and per colour region.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Judge a trained run on a prepared dataset's test (or holdout) objects.",
+        abstract: "Judge a trained run on a prepared dataset's test (or holdout) objects, a labelled catalogue, or class folders.",
         discussion: """
-            Prints the confusion matrix and a classification report laid out like scikit-learn's, overall and per \
-            colour region (blue cloud, green valley/red shoulder, red sequence) from a red sequence fitted in r vs \
-            g-z on the dataset's cluster members. --json writes scikit-learn's output_dict layout plus \
-            confusion_matrix [[tn, fp], [fn, tp]] and the regions.
+            Prints the KxK confusion matrix and a classification report laid out like scikit-learn's, and for \
+            membership runs the same per colour region (blue cloud, green valley/red shoulder, red sequence) from a \
+            red sequence fitted in r vs g-z on the dataset's cluster members. --json writes scikit-learn's \
+            output_dict layout plus confusion_matrix (counts[truth][predicted]; [[tn, fp], [fn, tp]] for \
+            membership) and the regions. Besides --data, a labelled catalogue (--catalog FILE --images DIR) or a \
+            folder of class folders (--image-folders DIR) can be judged: every object in it, labelled with the run's \
+            classes.
             """)
 
     @OptionGroup var runs: EnsembleOptions
@@ -21,7 +24,7 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.")
     var noCatalogueModel = false
 
-    @OptionGroup var judged: JudgedData
+    @OptionGroup var judged: EvaluatedData
 
     @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).")
     var maxMag: Double?
@@ -38,14 +41,16 @@ struct Evaluate: ParsableCommand {
     var predictions: String?
 
     func run() throws {
-        let dataset = try PreparedDataset.load(from: judged.url)
-        let (split, tta, threshold) = (judged.split.rawValue, judging.tta, judging.threshold)
-        var objects = dataset.objects(judgedOn: judged.split)
+        let runClasses = try TrainedModel.classes(run: URL(fileURLWithPath: runs.folders[0]))
+        let (all, reference, classNames, split) = try judged.load(classes: runClasses)
+        let (tta, threshold) = (judging.tta, judging.threshold)
+        var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
         let (predicted, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !runs.noCalibration,
                                                 catalogue: !noCatalogueModel, last: last)
-        let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: dataset.objects, threshold: threshold)
+        let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: reference, threshold: threshold,
+                                           classNames: classNames)
         print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runs.folders.count > 1 ? ", ensemble of \(runs.folders.count) runs" : "")")
         notes.forEach { print("  " + $0) }
         print("")
@@ -53,7 +58,7 @@ struct Evaluate: ParsableCommand {
         print(calibrationSummary(predicted))
         if let json { try AtomicFile.write(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
         if let predictions {
-            try predictionsTable(evaluation.predictions, objects: objects, threshold: threshold)
+            try predictionsTable(evaluation.predictions, objects: objects, threshold: threshold, classNames: classNames)
                 .write(to: URL(fileURLWithPath: predictions))
         }
     }

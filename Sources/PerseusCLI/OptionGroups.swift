@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Astro
 import Foundation
 
 // Options that several commands share, declared once (`@OptionGroup`).
@@ -46,4 +47,66 @@ struct JudgedData: ParsableArguments {
     var split: JudgedSplit = .test
 
     var url: URL { URL(fileURLWithPath: data) }
+}
+
+/// How a catalogue's columns are read when the recognised names do not fit, and which classes its labels name.
+struct CatalogueColumns: ParsableArguments {
+    @Option(help: "Catalogue column holding the object ids that name the image files (default: the first of \(ColumnMapping.idColumns.joined(separator: ", ")) the catalogue has).")
+    var idColumn: String?
+
+    @Option(help: "Catalogue column holding the labels: class names or class numbers 0...K-1 (default: label or labels).")
+    var labelColumn: String?
+
+    func apply(to options: inout PreparationOptions) {
+        options.idColumn = idColumn
+        options.labelColumn = labelColumn
+    }
+}
+
+/// What `evaluate` judges: a prepared dataset's split, a labelled catalogue with its cutouts, or a folder of class
+/// folders.
+struct EvaluatedData: ParsableArguments {
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
+    var data: String?
+
+    @Option(help: "With --data: test, holdout, validation, train, or all (every split but train).")
+    var split: JudgedSplit = .test
+
+    @Option(help: "A labelled catalogue to judge on instead of --data (every object; with --images).")
+    var catalog: String?
+
+    @Option(help: "With --catalog: folder of cutouts named after the catalogue ids.")
+    var images: String?
+
+    @Option(help: "A folder with one subfolder of images per class, named after the run's classes, to judge on instead of --data.")
+    var imageFolders: String?
+
+    @OptionGroup var columns: CatalogueColumns
+
+    func validate() throws {
+        let given = [data != nil, catalog != nil, imageFolders != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --data, --catalog (with --images) or --image-folders") }
+        guard (catalog == nil) == (images == nil) else { throw ValidationError("--catalog and --images go together") }
+    }
+
+    /// The objects to judge, the reference objects (a red sequence is fitted on their members) and their classes.
+    func load(classes: [String]) throws -> (objects: [PreparedObject], reference: [PreparedObject], classNames: [String], what: String) {
+        if let data {
+            let dataset = try PreparedDataset.load(from: URL(fileURLWithPath: data))
+            return (dataset.objects(judgedOn: split), dataset.objects, dataset.classNames, split.rawValue)
+        }
+        let preparation: Preparation
+        if let imageFolders {
+            preparation = try prepareImageFolders(URL(fileURLWithPath: imageFolders), split: nil, classes: classes)
+        } else {
+            var options = PreparationOptions(catalog: URL(fileURLWithPath: catalog!), images: URL(fileURLWithPath: images!), seed: 0)
+            columns.apply(to: &options)
+            options.classes = ClassList(names: classes)
+            options.rules.maxMagnitude = nil  // --max-mag cuts what is judged
+            preparation = try prepareForJudging(options)
+        }
+        preparation.notes.forEach { print("  " + $0) }
+        let objects = preparation.dataset.objects
+        return (objects, objects, preparation.dataset.classNames, "labelled")
+    }
 }

@@ -79,6 +79,10 @@ struct Predict: ParsableCommand {
         for path in runs.folders {
             let folder = try RunFolder.open(URL(fileURLWithPath: path))
             let trained = try TrainedModel.load(run: folder)
+            // The streamed output has one membership column; more classes are predicted by `evaluate --predictions`.
+            guard trained.configuration.classes.count == 2 else {
+                throw ValidationError("\(path) tells \(trained.configuration.classes.count) classes apart; `perseus predict` streams membership (two classes) only so far. For class names and p_<class> columns use `perseus evaluate --run \(path) --image-folders DIR (or --catalog FILE --images DIR) --predictions FILE`")
+            }
             let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !runs.noCalibration,
                                                                catalogueModel: true)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))

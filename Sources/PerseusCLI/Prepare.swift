@@ -3,19 +3,31 @@ import Astro
 import Dataset
 import Foundation
 
-/// `perseus prepare`: catalogue + images -> a labelled, cleaned, split dataset folder.
+/// `perseus prepare`: catalogue + images, or a folder of class folders -> a labelled, cleaned, split dataset folder.
 struct Prepare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cross-match, label, clean and split a catalogue and its cutouts into a dataset folder.",
         discussion: """
             Labels come from a `label` column when the catalogue has one, else from the PCC class (likely and \
             possible dE/ETG candidates = member; LTG, background ETG/unresolved, edge-on disk, weak substructure = \
-            background; mergers left out). Spectroscopic objects are labelled by redshift (star z < 0.01, member \
-            0.01 < z < 0.033, background above). Writes objects.csv and cleaning.txt (every removal and why).
+            background; mergers left out), or with --classes pcc7 each of the PCC's seven classes is its own. A label \
+            column holds class names or numbers; its classes are --classes, else its distinct names (sorted). \
+            Spectroscopic objects are labelled by redshift (star z < 0.01, member 0.01 < z < 0.033, background \
+            above). --image-folders DIR reads a labelled image set laid out one subfolder per class (torchvision's \
+            ImageFolder): the subfolder's name is the class, the images may have any names. Writes objects.csv, \
+            classes.txt and cleaning.txt (every removal and why).
             """)
 
-    @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ra, dec (and label), or a FITS table.")
-    var catalog: String
+    @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ids (and label; ra, dec to cross-match), or a FITS table.")
+    var catalog: String?
+
+    @OptionGroup var columns: CatalogueColumns
+
+    @Option(help: "The classes: member (background, member: the default), pcc7 (the PCC's seven classes), pcc7-without-mergers, or class names separated by commas (label column values, in label order).")
+    var classes: String?
+
+    @Option(help: "A folder with one subfolder of images per class (the subfolder's name is the class), instead of --catalog and --images.")
+    var imageFolders: String?
 
     @Option(help: "SDSS photometry (CSV or FITS) joined to the catalogue by position (adds colours).")
     var photometry: String?
@@ -24,7 +36,7 @@ struct Prepare: ParsableCommand {
     var spectra: String?
 
     @Option(help: "Folder of cutouts named after the catalogue id (or SDSS objID).")
-    var images: String
+    var images: String?
 
     @Option(help: "Folder of wider cutouts at the same scale (rotations are cropped from them).")
     var imagesWide: String?
@@ -62,12 +74,35 @@ struct Prepare: ParsableCommand {
     @Flag(help: "Replace an existing dataset folder.")
     var force = false
 
+    func validate() throws {
+        guard (imageFolders == nil) == (catalog != nil && images != nil), imageFolders == nil || catalog == nil && images == nil else {
+            throw ValidationError("give --catalog and --images, or --image-folders alone")
+        }
+        if imageFolders != nil, classes != nil { throw ValidationError("--image-folders takes its classes from the subfolders' names; drop --classes") }
+    }
+
     func run() throws {
         let output = URL(fileURLWithPath: out)
         if FileManager.default.fileExists(atPath: output.appendingPathComponent("objects.csv").path), !force {
             throw ValidationError("\(out) already holds a prepared dataset; use --force to replace it or choose another --out")
         }
+        let preparation: Preparation
+        if let imageFolders {
+            var split = SplitOptions(seed: seed)
+            split.balance = balance
+            preparation = try prepareImageFolders(URL(fileURLWithPath: imageFolders), split: split)
+        } else {
+            preparation = try prepare(options(catalog: catalog!, images: images!))
+        }
+        try preparation.dataset.write(to: output, cleaning: preparation.cleaningText)
+        print(preparation.summary)
+        print("\nwrote \(output.appendingPathComponent("objects.csv").path), classes.txt (\(preparation.dataset.classNames.joined(separator: ", "))) and cleaning.txt")
+    }
+
+    private func options(catalog: String, images: String) throws -> PreparationOptions {
         var options = PreparationOptions(catalog: URL(fileURLWithPath: catalog), images: URL(fileURLWithPath: images), seed: seed)
+        columns.apply(to: &options)
+        options.classes = try classes.map { try ClassList(parsing: $0) }
         options.photometry = photometry.map(URL.init(fileURLWithPath:))
         options.spectra = spectra.map(URL.init(fileURLWithPath:))
         options.wideImages = imagesWide.map(URL.init(fileURLWithPath:))
@@ -81,10 +116,7 @@ struct Prepare: ParsableCommand {
             options.parameters = parameters == "none" ? [] : parameters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         options.split.balance = balance
-        let preparation = try prepare(options)
-        try preparation.dataset.write(to: output, cleaning: preparation.cleaningText)
-        print(preparation.summary)
-        print("\nwrote \(output.appendingPathComponent("objects.csv").path) and cleaning.txt")
+        return options
     }
 
     private func limit(_ text: String, _ option: String) throws -> Double? {

@@ -9,7 +9,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a run's HTML report: configuration, training curves, metrics, and every figure.",
         discussion: """
-            Judges the run's best checkpoint on a prepared dataset's split and writes one self-contained HTML file \
+            Judges the run's best checkpoint on a prepared dataset's split exactly as `perseus evaluate` does (the \
+            run's catalogue model and calibration.json when it has them, test-time augmentation with --tta), says \
+            which of them it used, and writes one self-contained HTML file \
             (figures inline, no scripts, no network): the configuration, training curves from metrics.csv, the \
             classification report overall and per colour region, the confusion matrix, the colour-magnitude diagram \
             r vs g-z with the fitted red sequence and its regions, the same by true label, predicted label and outcome, \
@@ -21,6 +23,12 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var judged: JudgedData
     @OptionGroup var judging: JudgingOptions
 
+    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the run's catalogue model.")
+    var noCatalogueModel = false
+
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the run's calibration.json (fitted temperature).")
+    var noCalibration = false
+
     @Option(help: "The HTML file to write (default: RUN/report.html).")
     var out: String?
 
@@ -29,8 +37,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let request = RunReportRequest(run: checkpoint.url, data: judged.url, split: judged.split, tta: judging.tta, last: checkpoint.last,
-                                       threshold: judging.threshold, output: out.map { URL(fileURLWithPath: $0) }, force: force)
+                                       threshold: judging.threshold, output: out.map { URL(fileURLWithPath: $0) }, force: force,
+                                       calibrated: !noCalibration, catalogue: !noCatalogueModel)
         let result = try writeRunReport(request)
+        result.judgedWith.forEach { print($0) }
         let report = result.evaluation.report
         print("\(result.input.objects.count) \(judged.split.rawValue) objects, accuracy \(String(format: "%.3f", report.accuracy))")
         print("report: \(result.report.path)")

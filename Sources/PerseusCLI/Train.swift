@@ -6,13 +6,17 @@ import NN
 import Runs
 import Training
 
-/// `perseus train`: a ResNet or vit-tiny on a prepared dataset, with the study's defaults.
+/// `perseus train`: a ResNet or vit-tiny on a prepared dataset, from Perseus's recipe (or the study's).
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a ResNet or a small vision transformer (vit-tiny) on a prepared dataset (`perseus prepare`); resumable.",
         discussion: """
-            Defaults are the study's: batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
-            early stopping on validation loss (patience 20) that restores the best weights. A YAML file (--config) \
+            Defaults are Perseus's recipe (--recipe perseus: ResNet-18 at 64x64, 12 epochs, online rotations and \
+            flips, SGD with Nesterov momentum and cosine decay, bright objects drawn four times per epoch, and the \
+            catalogue model when the dataset has parameters). --recipe study starts from the study's settings \
+            instead (200x200, 200 epochs, batch 20, the x15 rotations, SGD with exponential learning-rate decay, \
+            early stopping on validation loss with patience 20). The network has one output per class of the \
+            dataset (classes.txt; background and member by default). A YAML file (--config) \
             can set any field of the run configuration; options given here override it. The run folder gets \
             config.yaml (every field, resolved), metrics.csv, best.safetensors, last.safetensors, \
             resume.safetensors and train.log. Fields beyond the options below include emaDecay (validate and save \
@@ -28,8 +32,8 @@ struct Train: ParsableCommand {
     @Option(help: "Run folder to create (or to continue with --resume).")
     var out: String
 
-    @Option(help: "Starting settings: study (the study's: 200x200, x15 rotations, SGD with exponential decay, batch 20) or perseus (64x64, online rotations and flips, SGD with Nesterov momentum, cosine decay, bright objects drawn four times per epoch, and the catalogue model).")
-    var recipe: Recipe = .study
+    @Option(help: "Starting settings: perseus (the default and the better: 64x64, 12 epochs, online rotations and flips, SGD with Nesterov momentum, cosine decay, bright objects drawn four times per epoch, and the catalogue model) or study (the study's, to reproduce it: 200x200, 200 epochs, x15 rotations, SGD with exponential decay, batch 20).")
+    var recipe: Recipe = .default
 
     @Option(help: "YAML file of run settings (any field of the run configuration), applied over the recipe.")
     var config: String?
@@ -134,6 +138,7 @@ struct Train: ParsableCommand {
                 throw ValidationError("--init \(configuration.initFrom) does not exist")
             }
             try configuration.resolveBands(from: dataset)
+            configuration.resolveClasses(from: dataset)
             runFolder = try RunFolder.create(at: url, force: force)
             try AtomicFile.write(Data(configuration.yaml().utf8), to: runFolder.configuration)
         }

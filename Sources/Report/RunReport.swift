@@ -17,11 +17,16 @@ public struct ReportedObject: Sendable {
     /// Catalogue class (e.g. "dE", "Star"), shown in the gallery.
     public var objectClass: String?
     public var truth: Int
+    /// The membership probability; with more than two classes, the probability of the predicted class.
     public var memberProbability: Double
     public var image: URL?
+    /// The predicted class when there are more than two (nil: membership, called by the threshold).
+    public var predicted: Int?
 
     public init(id: String, magnitude: Double? = nil, uMinusG: Double? = nil, gMinusR: Double? = nil, rMinusI: Double? = nil,
-                gMinusZ: Double? = nil, objectClass: String? = nil, truth: Int, memberProbability: Double, image: URL? = nil) {
+                gMinusZ: Double? = nil, objectClass: String? = nil, truth: Int, memberProbability: Double, image: URL? = nil,
+                predicted: Int? = nil) {
+        self.predicted = predicted
         self.id = id
         self.magnitude = magnitude
         self.uMinusG = uMinusG
@@ -75,7 +80,7 @@ public struct RunReportInput: Sendable {
         self.notes = notes
     }
 
-    public var predicted: [Int] { objects.map { $0.memberProbability >= threshold ? 1 : 0 } }
+    public var predicted: [Int] { objects.map { $0.predicted ?? ($0.memberProbability >= threshold ? 1 : 0) } }
 }
 
 /// The titles of the report's sections, in order (tests and readers can rely on them).

@@ -52,7 +52,7 @@ struct RunReportBuilder {
             }
         }
         if let loss = input.loss { headline.append(("cross-entropy loss", String(format: "%.4f", loss))) }
-        headline.append(("threshold on p(member)", String(format: "%.2f", input.threshold)))
+        if names.count == 2 { headline.append(("threshold on p(member)", String(format: "%.2f", input.threshold))) }
         var runBlocks: [ReportBlock] = [.keyValues(input.about), .keyValues(headline)]
         runBlocks += input.notes.map { .paragraph($0) }
         let repeated = Dictionary(grouping: objects.map(\.id), by: { $0 }).filter { $0.value.count > 1 }

@@ -62,7 +62,7 @@ public struct CatalogueModel: Codable, Sendable {
         precondition(network.ids == objects.map(\.id), "CatalogueModel.apply: predictions are not for these objects")
         var out = network
         for (i, o) in objects.enumerated() {
-            if let p = probability(network: network.memberProbability[i], object: o) { out.memberProbability[i] = p }
+            if let p = probability(network: network.memberProbability[i], object: o) { out.setMemberProbability(p, at: i) }
         }
         out.loss = meanLogLoss(out.memberProbability, labels: out.labels)
         return out

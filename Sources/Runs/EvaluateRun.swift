@@ -9,8 +9,9 @@ public func evaluateRun(_ trained: TrainedModel, on objects: [PreparedObject], r
     let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
     var predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                   augmentations: tta ? AugmentationPlan.study().augmentations : [.identity])
-    if let catalogue = trained.catalogueModel { predictions = catalogue.apply(to: predictions, objects: objects) }
-    return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold)
+    if let catalogue = trained.catalogueModel, predictions.classCount == 2 { predictions = catalogue.apply(to: predictions, objects: objects) }
+    return try RunEvaluation(predictions: predictions, objects: objects, reference: reference, threshold: threshold,
+                             classNames: trained.configuration.classes)
 }
 
 /// ECE and mean spread of the probabilities an evaluation used.

@@ -89,9 +89,9 @@ extension RunFolder {
 }
 
 extension Predictions {
-    /// Reliability bins and ECE of the membership probabilities (two classes).
+    /// Reliability bins and ECE of the class probabilities (top-label confidence).
     public func calibration(bins: Int = 10) throws -> Calibration {
-        try Calibration(probabilities: memberProbability.map { [1 - $0, $0] }, labels: labels, binCount: bins)
+        try Calibration(probabilities: probabilities, labels: labels, binCount: bins)
     }
 }
 
@@ -112,12 +112,26 @@ public func ensemble(_ members: [Predictions]) throws -> Predictions {
             second[i] += (p.spread[i] * p.spread[i] + p.memberProbability[i] * p.memberProbability[i]) / k
         }
     }
-    let spread = (0..<n).map { max(0, second[$0] - mean[$0] * mean[$0]).squareRoot() }
+    var spread = (0..<n).map { max(0, second[$0] - mean[$0] * mean[$0]).squareRoot() }
+    var probabilities: [[Double]]?
+    if first.classCount > 2 {
+        // More classes: every class's probability averaged; the spread is that of the predicted class's probability
+        // over the members, combined with each member's own spread (of the class it predicted: an approximation).
+        let averaged = (0..<n).map { i in (0..<first.classCount).map { c in members.reduce(0) { $0 + $1.probabilities[i][c] } / k } }
+        spread = (0..<n).map { i in
+            let c = mostProbable(averaged[i])
+            let second = members.reduce(0) { $0 + ($1.spread[i] * $1.spread[i] + $1.probabilities[i][c] * $1.probabilities[i][c]) / k }
+            return max(0, second - averaged[i][c] * averaged[i][c]).squareRoot()
+        }
+        probabilities = averaged
+    }
     let logits = members.allSatisfy({ $0.logits.count == n })
         ? (0..<n).map { i in
             (0..<first.logits[i].count).map { j in members.reduce(0) { $0 + $1.logits[i][j] } / k }
         }
         : []
     return Predictions(ids: first.ids, labels: first.labels, memberProbability: mean, spread: spread,
-                       loss: meanLogLoss(mean, labels: first.labels), logits: logits)
+                       loss: probabilities.map { meanLogLoss(probabilities: $0, labels: first.labels) }
+                           ?? meanLogLoss(mean, labels: first.labels),
+                       logits: logits, probabilities: probabilities)
 }

@@ -3,11 +3,12 @@ import Evaluation
 import Foundation
 import Training
 
-/// A trained model judged on a set of prepared objects: the classification report overall and per colour region
-/// (blue cloud, green valley/red shoulder, red sequence, from a red sequence fitted in r vs g-z on the cluster
-/// members of a reference set).
+/// A trained model judged on a set of prepared objects: the KxK confusion matrix and classification report, and for
+/// membership (two classes) the same per colour region (blue cloud, green valley/red shoulder, red sequence, from a
+/// red sequence fitted in r vs g-z on the cluster members of a reference set).
 public struct RunEvaluation: Sendable {
-    public static let classNames = ["background", "member"]
+    /// Membership's classes, the default.
+    public static let classNames = ClassList.memberNames
 
     public var predictions: Predictions
     public var report: ClassificationReport
@@ -16,13 +17,25 @@ public struct RunEvaluation: Sendable {
     /// Objects without the colours needed to place them in a region.
     public var withoutColours: Int
     public var threshold: Double
+    public var classNames: [String] { report.classNames }
 
     public init(predictions: Predictions, objects: [PreparedObject], reference: [PreparedObject],
-                threshold: Double = 0.5) throws {
+                threshold: Double = 0.5, classNames: [String] = RunEvaluation.classNames) throws {
+        guard predictions.classCount == classNames.count else {
+            throw ConfigurationError(message: "the run tells \(predictions.classCount) classes apart but the dataset has \(classNames.count) (\(classNames.joined(separator: ", "))); judge the run on data with its classes")
+        }
         self.predictions = predictions
         self.threshold = threshold
         let predicted = predictions.predictedLabels(threshold: threshold)
-        report = try ClassificationReport(truth: predictions.labels, predicted: predicted, classNames: Self.classNames)
+        report = try ClassificationReport(truth: predictions.labels, predicted: predicted, classCount: classNames.count,
+                                          classNames: classNames)
+        // Colour regions are about membership: the red sequence is fitted on members.
+        guard classNames == Self.classNames else {
+            sequence = nil
+            regions = []
+            withoutColours = 0
+            return
+        }
         let fitted = reference.filter { $0.label == 1 && $0.magnitude != nil && $0.gMinusZ != nil }
         sequence = fitted.count >= 8
             ? try? RedSequence.fit(magnitude: fitted.map { $0.magnitude! }, colour: fitted.map { $0.gMinusZ! })
@@ -46,15 +59,15 @@ public struct RunEvaluation: Sendable {
 
     /// The confusion matrix, the report, and each region's, as a person reads them.
     public var text: String {
-        let c = report.confusion
-        var lines = [
-            "confusion matrix (rows: truth, columns: predicted)",
-            "                background  member",
-            "  background    \(pad(c.counts[0][0], 10))  \(pad(c.counts[0][1], 6))",
-            "  member        \(pad(c.counts[1][0], 10))  \(pad(c.counts[1][1], 6))",
-            "",
-            report.text(),
-        ]
+        let c = report.confusion, names = report.classNames
+        let first = max(14, (names.map(\.count).max() ?? 0) + 2)  // membership keeps its old layout
+        var lines = ["confusion matrix (rows: truth, columns: predicted)",
+                     String(repeating: " ", count: first + 2) + names.map { pad($0, max($0.count, 6)) }.joined(separator: "  ")]
+        for (t, name) in names.enumerated() {
+            lines.append("  " + name.padding(toLength: first, withPad: " ", startingAt: 0)
+                         + names.indices.map { pad(String(c.counts[t][$0]), max(names[$0].count, 6)) }.joined(separator: "  "))
+        }
+        lines += ["", report.text()]
         if let s = sequence {
             lines.append(String(format: "red sequence (fitted on members): g-z = %.3f %+.4f (r - %.2f), scatter %.3f",
                                 s.colour(atMagnitude: s.pivot), s.slope, s.pivot, s.scatter))
@@ -69,8 +82,9 @@ public struct RunEvaluation: Sendable {
 
     /// scikit-learn's `output_dict` layout with `confusion_matrix`, plus `regions` keyed by region name.
     public var json: String {
-        // Keys "0" and "1" as scikit-learn's output_dict has them (the text report names the classes).
-        var text = ((try? ClassificationReport(report.confusion)) ?? report).json()
+        // Membership keeps keys "0" and "1" as scikit-learn's output_dict has them without target_names (the text
+        // report names the classes); other classes are keyed by name, as with target_names.
+        var text = (classNames == Self.classNames ? (try? ClassificationReport(report.confusion)) ?? report : report).json()
         guard !regions.isEmpty, text.hasSuffix("}") else { return text }
         let parts = regions.map { "\"\($0.region.rawValue)\": \(((try? ClassificationReport($0.report.confusion)) ?? $0.report).json())" }.joined(separator: ", ")
         text.removeLast()
@@ -78,6 +92,6 @@ public struct RunEvaluation: Sendable {
     }
 }
 
-private func pad(_ n: Int, _ width: Int) -> String {
-    String(repeating: " ", count: max(0, width - String(n).count)) + String(n)
+private func pad(_ s: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - s.count)) + s
 }

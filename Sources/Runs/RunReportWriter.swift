@@ -1,5 +1,6 @@
-// `perseus report`'s work: load a run's best model, judge it on a prepared dataset's split, and write the HTML
-// report (and its figures as SVG and PNG) from what was measured. The assembly itself lives in `Report`.
+// `perseus report`'s work: judge a run on a prepared dataset's split exactly as `perseus evaluate` does (its
+// catalogue model, its calibration, test-time augmentation if asked), and write the HTML report (and its figures as
+// SVG and PNG) from what was measured, saying what was used. The assembly itself lives in `Report`.
 import Dataset
 import Evaluation
 import Foundation
@@ -16,6 +17,10 @@ public struct RunReportRequest: Sendable {
     public var tta: Bool
     /// Use the last checkpoint instead of the best.
     public var last: Bool
+    /// Divide the logits by the run's fitted temperature (`calibration.json`) when it has one.
+    public var calibrated: Bool
+    /// Combine in the run's catalogue model when it has one.
+    public var catalogue: Bool
     public var threshold: Double
     /// The HTML file; `RUN/report.html` when nil.
     public var output: URL?
@@ -23,7 +28,9 @@ public struct RunReportRequest: Sendable {
     public var force: Bool
 
     public init(run: URL, data: URL, split: JudgedSplit = .test, tta: Bool = false, last: Bool = false, threshold: Double = 0.5,
-                output: URL? = nil, force: Bool = false) {
+                output: URL? = nil, force: Bool = false, calibrated: Bool = true, catalogue: Bool = true) {
+        self.calibrated = calibrated
+        self.catalogue = catalogue
         self.run = run
         self.data = data
         self.split = split
@@ -51,6 +58,8 @@ public struct RunReportResult: Sendable {
     public var figures: [URL]
     public var evaluation: RunEvaluation
     public var input: RunReportInput
+    /// What the judging used (checkpoint, temperature, catalogue model), one line each, as `evaluate` prints them.
+    public var judgedWith: [String]
 }
 
 /// Judges the run on the request's split and writes the report and its figures.
@@ -72,11 +81,12 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
         throw ConfigurationError(message: "\(request.data.path) has no \(request.split.rawValue) objects to report on")
     }
     let trained = try TrainedModel.load(run: run, last: request.last)
-    let samples = SampleSet(objects: objects, inputSize: trained.preprocessing.inputSize, grey: trained.preprocessing.grey)
-    let predictions = try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                                  augmentations: request.tta ? AugmentationPlan.study().augmentations : [.identity])
+    // The same predictions `perseus evaluate` judges by, so the two agree on the same run and data.
+    let (predictions, judgedWith) = try predictRuns([run.url.path], objects: objects, tta: request.tta,
+                                                    calibrated: request.calibrated, catalogue: request.catalogue,
+                                                    last: request.last)
     let evaluation = try RunEvaluation(predictions: predictions, objects: objects, reference: dataset.objects,
-                                       threshold: request.threshold)
+                                       threshold: request.threshold, classNames: dataset.classNames)
 
     var notes: [String] = []
     var history: [EpochRecord] = []
@@ -98,22 +108,28 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
         ("objects", splits),
         ("model", "\(trained.configuration.model.rawValue), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
         ("checkpoint", trained.checkpoint.lastPathComponent),
-        ("test-time augmentation", request.tta ? "membership probability averaged over the study's 16 rotations" : "none"),
+        ("test-time augmentation", request.tta ? "class probabilities averaged over the study's 16 rotations" : "none"),
+        ("catalogue model", trained.catalogueModel == nil ? "none (the run has none)"
+            : request.catalogue ? "combined with the network (as `perseus evaluate`)" : "not used (--no-catalogue-model): the network alone"),
+        ("judged with", judgedWith.map { $0.replacingOccurrences(of: run.url.path + ": ", with: "") }.joined(separator: "; ")),
         ("written", ISO8601DateFormatter().string(from: Date())),
     ]
     let input = RunReportInput(
         title: "Perseus run report: \(run.url.deletingLastPathComponent().lastPathComponent)/\(run.url.lastPathComponent)", about: about, configuration: configuration, history: history,
         objects: objects.indices.map { i in
             let o = objects[i]
+            // More than two classes: the predicted class and its probability.
+            let predicted = predictions.classCount > 2 ? mostProbable(predictions.probabilities[i]) : nil
             return ReportedObject(id: o.id, magnitude: o.magnitude, uMinusG: o.uMinusG, gMinusR: o.gMinusR, rMinusI: o.rMinusI,
                                   gMinusZ: o.gMinusZ, objectClass: o.objectClass, truth: predictions.labels[i],
-                                  memberProbability: predictions.memberProbability[i], image: o.image)
+                                  memberProbability: predicted.map { predictions.probabilities[i][$0] } ?? predictions.memberProbability[i],
+                                  image: o.image, predicted: predicted)
         },
-        threshold: request.threshold, loss: predictions.loss, classNames: RunEvaluation.classNames,
+        threshold: request.threshold, loss: predictions.loss, classNames: dataset.classNames,
         sequence: evaluation.sequence, regions: evaluation.regions, notes: notes)
     let report = try RunReport(input)
     let figures = try report.write(report: output, figuresFolder: request.figuresFolder)
-    return RunReportResult(report: output, figures: figures, evaluation: evaluation, input: input)
+    return RunReportResult(report: output, figures: figures, evaluation: evaluation, input: input, judgedWith: judgedWith)
 }
 
 /// The run's config.yaml as name/value pairs in file order (lists written as "[a, b]").

@@ -6,6 +6,9 @@ import Training
 /// Then fits the run's catalogue model when its configuration asks for one.
 public func train(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in run: RunFolder,
                   resume: Bool, quiet: Bool = false) throws -> TrainingOutcome {
+    guard configuration.classes == dataset.classNames else {
+        throw ConfigurationError(message: "the run's classes (\(configuration.classes.joined(separator: ", "))) are not the dataset's (\(dataset.classNames.joined(separator: ", "))); train a new run on this dataset")
+    }
     func samples(_ objects: [PreparedObject]) -> SampleSet {
         SampleSet(objects: objects, inputSize: configuration.inputSize, grey: configuration.grey,
                   channels: configuration.inputChannels)
@@ -19,6 +22,10 @@ public func train(_ configuration: TrainingConfiguration, on dataset: PreparedDa
         run.appendLog(line)
     }
     let outcome = try trainer.fit(resume: resume)
-    if configuration.catalogueModel { trainer.report(try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)) }
+    if configuration.catalogueModel {
+        // The catalogue model combines membership log-odds: it has nothing to say about other classes.
+        trainer.report(dataset.isMembership ? try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)
+                       : "catalogue model skipped: it judges membership, and this run has \(dataset.classNames.count) classes")
+    }
     return outcome
 }

@@ -27,4 +27,12 @@ public struct TrainedModel {
                             configuration: configuration, checkpoint: checkpoint,
                             catalogueModel: try CatalogueModel.load(run: run))
     }
+
+    /// The classes a run tells apart, from its config.yaml (background and member for a run made before classes were
+    /// recorded).
+    public static func classes(run url: URL) throws -> [String] {
+        let folder = try RunFolder.open(url)
+        return try TrainingConfiguration.load(yaml: String(contentsOf: folder.configuration, encoding: .utf8),
+                                              source: folder.configuration.path).classes
+    }
 }

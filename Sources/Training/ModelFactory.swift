@@ -7,15 +7,15 @@ extension TrainingConfiguration {
     /// Bands the network takes: 1 when grey, else `channels` (3 until resolved from the images).
     public var inputChannels: Int { grey ? 1 : channels > 0 ? channels : 3 }
 
-    /// A freshly initialised network as configured (two classes: background 0, member 1): a ResNet, or a vision
-    /// transformer whose image size is the run's input size.
+    /// A freshly initialised network as configured, one output per class (membership: background 0, member 1): a
+    /// ResNet, or a vision transformer whose image size is the run's input size.
     func makeModel() throws -> any Classifier {
         if let architecture = model.resnet {
-            return ResNet(architecture, inputChannels: inputChannels, classes: 2, seed: seed)
+            return ResNet(architecture, inputChannels: inputChannels, classes: classes.count, seed: seed)
         }
         let transformer = model.visionTransformer(imageSize: inputSize)!
         do {
-            return try VisionTransformer(transformer, name: model.rawValue, inputChannels: inputChannels, classes: 2, seed: seed)
+            return try VisionTransformer(transformer, name: model.rawValue, inputChannels: inputChannels, classes: classes.count, seed: seed)
         } catch {
             throw ConfigurationError(message: "model \(model.rawValue) at input size \(inputSize): \(error)")
         }

@@ -2,8 +2,12 @@ import Dataset
 import Foundation
 import Imaging
 
-
 extension TrainingConfiguration {
+    /// Takes the dataset's classes, so the head has one output per class and config.yaml names them.
+    public mutating func resolveClasses(from dataset: PreparedDataset) {
+        classes = dataset.classNames
+    }
+
     /// Fills in what follows the images: the band count (`channels` 0) and the stretch (`auto`), from the first
     /// training cutout, so the run's config.yaml records what the run did.
     public mutating func resolveBands(from dataset: PreparedDataset) throws {

@@ -9,6 +9,9 @@ import Yams
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Architecture: a ResNet, or vit-tiny (a small vision transformer, patch 8, at the input size).
     public var model = Architecture.resnet18
+    /// The classes the network tells apart, label 0 first: the dataset's (`train` copies them); the head has one
+    /// output per class. A config.yaml without them is a membership run: background, member.
+    public var classes = ClassList.memberNames
     /// Side of the square network input in pixels; cutouts are resized (area-averaged down) to it.
     public var inputSize = 200
     /// Train on one grey plane instead of three colour planes.
@@ -69,6 +72,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Checks values a run cannot start with; the message says what to fix.
     public func validate() throws {
         func fail(_ message: String) -> ConfigurationError { ConfigurationError(message: message) }
+        guard classes.count >= 2, Set(classes).count == classes.count else {
+            throw fail("classes \(classes) must name two or more distinct classes")
+        }
         guard inputSize >= 32 else { throw fail("inputSize \(inputSize) is too small; use 32 or more") }
         guard epochs >= 1, batchSize >= 1 else { throw fail("epochs and batchSize must be at least 1") }
         guard brightRepeats >= 1 else { throw fail("brightRepeats must be at least 1 (1: bright objects drawn once, like the rest)") }
@@ -98,7 +104,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
 extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
+        case model, classes, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
              augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, threads, catalogueModel, initFrom,
              freezeBackbone
@@ -120,7 +126,7 @@ extension TrainingConfiguration {
             }
             field = value
         }
-        try choose(.model, &model); try read(.inputSize, &inputSize); try read(.grey, &grey)
+        try choose(.model, &model); try read(.classes, &classes); try read(.inputSize, &inputSize); try read(.grey, &grey)
         try read(.channels, &channels); try choose(.stretch, &stretch)
         try read(.epochs, &epochs); try read(.batchSize, &batchSize); try read(.seed, &seed)
         try choose(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)

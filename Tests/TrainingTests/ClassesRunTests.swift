@@ -1,0 +1,125 @@
+import Dataset
+import Evaluation
+import Files
+import Foundation
+import Imaging
+import NN
+import Runs
+import Testing
+@testable import Training
+
+/// K classes end to end on small generated data, the default recipe, `report` judging as `evaluate` does, and
+/// `perseus demo`'s report.
+@Suite(.serialized) struct ClassesRunTests {
+    /// Three kinds of 32x32 cutout (red blob, blue streak, white point) as a prepared dataset with three classes.
+    static func threeClassDataset(in folder: URL) throws -> PreparedDataset {
+        var binary = try TinyRun.dataset(in: folder, count: 24)
+        for i in binary.objects.indices where i % 3 == 2 {
+            let file = folder.appendingPathComponent("cutouts/point\(i).png")
+            var pixels = [Float](repeating: 0.05, count: 3 * 32 * 32)
+            for c in 0..<3 { for y in 15...17 { for x in 15...17 { pixels[(c * 32 + y) * 32 + x] = 1 } } }
+            try Image(width: 32, height: 32, channels: 3, pixels: pixels).write(to: file, format: .png)
+            binary.objects[i].image = file
+            binary.objects[i].label = 2
+        }
+        binary.objects = binary.objects.enumerated().map { i, o in
+            var o = o
+            o.split = i < 15 ? .train : i < 20 ? .validation : .test
+            return o
+        }
+        binary.classNames = ["blob", "streak", "point"]
+        try binary.write(to: folder.appendingPathComponent("dataset"), cleaning: "generated for a test\n")
+        return binary
+    }
+
+    @Test func threeClassesTrainEvaluateAndReport() throws {
+        let work = try TinyRun.folder("classes3")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let dataset = try Self.threeClassDataset(in: work)
+        var configuration = TinyRun.configuration(epochs: 2)
+        configuration.resolveClasses(from: dataset)
+        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
+        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+
+        #expect(try TrainedModel.classes(run: run.url) == ["blob", "streak", "point"])
+        let test = dataset.objects(in: .test)
+        let (predictions, _) = try predictRuns([run.url.path], objects: test, tta: false, calibrated: true)
+        #expect(predictions.classCount == 3 && predictions.probabilities.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-4 })
+        let evaluation = try RunEvaluation(predictions: predictions, objects: test, reference: dataset.objects,
+                                           classNames: dataset.classNames)
+        #expect(evaluation.report.confusion.classCount == 3)
+        #expect(evaluation.text.contains("streak") && evaluation.json.contains("\"point\": {\"precision\""))
+        let csv = predictionsCSV(predictions, objects: test, threshold: 0.5, classNames: dataset.classNames)
+        #expect(csv.hasPrefix("id,ra,dec,label,spread,p_blob,p_streak,p_point,true_label\n"))
+
+        let report = try writeRunReport(RunReportRequest(run: run.url, data: work.appendingPathComponent("dataset")))
+        #expect(report.evaluation.report.confusion.classCount == 3)
+        #expect(report.evaluation.report.accuracy == evaluation.report.accuracy)
+
+        // A two-class run judged on three-class data is refused, naming both.
+        #expect { try RunEvaluation(predictions: predictions, objects: test, reference: [], classNames: ["a", "b"]) } throws: {
+            "\($0)".contains("3 classes") && "\($0)".contains("a, b")
+        }
+    }
+
+    @Test func theDefaultRecipeIsPerseusAndTheStudysIsKept() {
+        #expect(Recipe.default == .perseus)
+        #expect(Recipe.default.configuration == TrainingConfiguration.recipe)
+        #expect(Recipe.study.configuration == TrainingConfiguration())
+    }
+
+    @Test func aConfigWithoutClassesIsMembership() throws {
+        let c = try TrainingConfiguration.load(yaml: "epochs: 3\n", source: "old.yaml")
+        #expect(c.classes == ["background", "member"])
+        var three = c
+        three.classes = ["a", "b", "c"]
+        #expect(try TrainingConfiguration.load(yaml: three.yaml(), source: "new.yaml").classes == ["a", "b", "c"])
+        #expect(try (three.makeModel() as? ResNet)?.classes == 3)
+    }
+
+    /// `report` judges with the run's calibration, as `evaluate` does, and says so.
+    @Test func reportJudgesAsEvaluateDoes() throws {
+        let work = try TinyRun.folder("report-judging")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let dataset = try TinyRun.dataset(in: work)
+        let configuration = TinyRun.configuration(epochs: 1)
+        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
+        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let validation = dataset.objects(in: .validation)
+        var calibration = try RunCalibration.fit(try predictRuns([run.url.path], objects: validation, tta: false, calibrated: false).predictions,
+                                                 split: "validation", checkpoint: "best.safetensors")
+        calibration.temperature = 3  // far from 1, so using it or not shows
+        try calibration.save(run: run)
+
+        let (evaluated, _) = try predictRuns([run.url.path], objects: validation, tta: false, calibrated: true)
+        let result = try writeRunReport(RunReportRequest(run: run.url, data: work.appendingPathComponent("dataset"), split: .validation))
+        #expect(result.evaluation.predictions.memberProbability == evaluated.memberProbability)
+        #expect(result.judgedWith.contains { $0.contains("temperature 3.000") })
+        #expect(result.input.about.contains { $0.0 == "judged with" && $0.1.contains("temperature 3.000") })
+        #expect(result.input.about.contains { $0.0 == "catalogue model" })
+        let uncalibrated = try writeRunReport(RunReportRequest(run: run.url, data: work.appendingPathComponent("dataset"),
+                                                               split: .validation, calibrated: false))
+        #expect(uncalibrated.evaluation.predictions.memberProbability != evaluated.memberProbability)
+    }
+
+    /// `perseus demo` writes report.html and prints where it is.
+    @Test(.enabled(if: TrainCommand.executable != nil)) func demoWritesItsReport() throws {
+        let work = try TinyRun.folder("demo")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let process = Process()
+        process.executableURL = TrainCommand.executable!
+        process.arguments = ["demo", "--objects", "60", "--epochs", "1", "--threads", "2", "--out", work.appendingPathComponent("d").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let report = work.appendingPathComponent("d/run/report.html")
+        #expect(FileManager.default.fileExists(atPath: report.path))
+        #expect(output.contains("report: \(report.path)"))
+    }
+}
