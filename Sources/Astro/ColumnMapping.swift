@@ -68,13 +68,16 @@ public struct ColumnMapping: Sendable, Equatable {
 
     /// The mapping for an SDSS SkyServer/CasJobs table (or any CSV), from the columns it has: the id is `name` (a
     /// cross-match to another catalogue), `id`, `objID` or `specObjID`, the first the table has; the magnitude the
-    /// first of `modelMag_r`, `R_mag`, `r`, `petroMag_r`; `ra` and `dec` when the table has them.
+    /// first of `modelMag_r`, `R_mag`, `r`, `petroMag_r`; `ra` and `dec` when the table has either.
     public static func sdss(columns: [String]) -> ColumnMapping {
         let lower = Set(columns.map { $0.lowercased() })
         func has(_ name: String) -> String? { lower.contains(name.lowercased()) ? name : nil }
         let magnitude = ["modelMag_r", "R_mag", "r", "petroMag_r"].first { has($0) != nil }
+        // A position is both columns or neither: one alone is a mistake the read names.
+        let positioned = has("ra") != nil || has("dec") != nil
         var mapping = ColumnMapping(
-            id: Self.idColumns.lazy.compactMap(has).first, ra: has("ra"), dec: has("dec"), magnitude: magnitude,
+            id: Self.idColumns.lazy.compactMap(has).first, ra: positioned ? "ra" : nil, dec: positioned ? "dec" : nil,
+            magnitude: magnitude,
             label: has("labels") ?? has("label"), spectralClass: has("class"), photoType: has("type"),
             objID: has("objID"), specObjID: has("specObjID"), flags: has("flags"), redshift: has("z"),
             correctedR: has("r0"), correctedGMinusZ: has("g_z0"))
