@@ -9,15 +9,9 @@ public struct SyntheticEllipse: Sendable, Equatable {
     public var semiMinor: Double
     /// Direction of the major axis, radians from +x towards +y.
     public var angle: Double
+}
 
-    public init(x: Double, y: Double, semiMajor: Double, semiMinor: Double, angle: Double) {
-        self.x = x
-        self.y = y
-        self.semiMajor = semiMajor
-        self.semiMinor = semiMinor
-        self.angle = angle
-    }
-
+extension SyntheticEllipse {
     /// The observed half-light ellipse of a component centred at (x, y) on the native grid: the Sersic
     /// half-light radius along each axis widened by the seeing in quadrature (a Gaussian's half-light radius is
     /// FWHM/2); a point source is a circle of radius FWHM/2. An approximation, good to ~10% for these profiles.

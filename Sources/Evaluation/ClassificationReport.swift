@@ -9,13 +9,6 @@ public struct ClassMetrics: Sendable, Equatable {
     public var recall: Double
     public var f1: Double
     public var support: Int
-
-    public init(precision: Double, recall: Double, f1: Double, support: Int) {
-        self.precision = precision
-        self.recall = recall
-        self.f1 = f1
-        self.support = support
-    }
 }
 
 /// scikit-learn's `classification_report` computed from a confusion matrix, with `zero_division=0` (a ratio with a

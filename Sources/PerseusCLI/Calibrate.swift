@@ -19,18 +19,10 @@ struct Calibrate: ParsableCommand {
             """)
 
     @OptionGroup var checkpoint: RunOption
-
-    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
-    var data: String
-
-    @Option(help: "Split to fit the temperature on.")
-    var split: SplitName = .validation
-
-    @Option(help: "Split to judge the calibration on (none to skip).")
-    var heldOut: String = "test"
-
-    @Option(help: "Equal-width confidence bins of the ECE and the diagram.")
-    var bins: Int = 10
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).") var data: String
+    @Option(help: "Split to fit the temperature on.") var split: SplitName = .validation
+    @Option(help: "Split to judge the calibration on (none to skip).") var heldOut: String = "test"
+    @Option(help: "Equal-width confidence bins of the ECE and the diagram.") var bins: Int = 10
 
     func validate() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }

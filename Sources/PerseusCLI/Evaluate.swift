@@ -20,25 +20,13 @@ struct Evaluate: ParsableCommand {
             """)
 
     @OptionGroup var runs: EnsembleOptions
-
-    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.")
-    var noCatalogueModel = false
-
+    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.") var noCatalogueModel = false
     @OptionGroup var judged: EvaluatedData
-
-    @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).")
-    var maxMag: Double?
-
+    @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).") var maxMag: Double?
     @OptionGroup var judging: JudgingOptions
-
-    @Flag(help: "Use the last checkpoint instead of the best.")
-    var last = false
-
-    @Option(help: "Write the report as JSON here.")
-    var json: String?
-
-    @Option(help: "Write per-object predictions here (CSV, or a FITS table when it ends in .fits).")
-    var predictions: String?
+    @Flag(help: "Use the last checkpoint instead of the best.") var last = false
+    @Option(help: "Write the report as JSON here.") var json: String?
+    @Option(help: "Write per-object predictions here (CSV, or a FITS table when it ends in .fits).") var predictions: String?
 
     func run() throws {
         let runClasses = try TrainedModel.classes(run: URL(fileURLWithPath: runs.folders[0]))

@@ -25,33 +25,15 @@ struct Explain: ParsableCommand {
             """)
 
     @OptionGroup var checkpoint: RunOption
-
-    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids.")
-    var images: String?
-
-    @Option(help: "Prepared dataset folder (from `perseus prepare`), instead of --images.")
-    var data: String?
-
-    @Option(help: "With --data: test, holdout, validation, train or all.")
-    var split: JudgedSplit = .test
-
-    @Option(help: "Output folder.")
-    var out: String
-
-    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var stage: String = "layer4"
-
-    @Option(help: "Riemann steps of integrated gradients.")
-    var steps: Int = 32
-
-    @Option(help: "Opacity of the most salient pixels in the overlays (0...1).")
-    var alpha: Double = 0.6
-
-    @Option(help: "Explain at most this many objects (0: all).")
-    var limit: Int = 0
-
-    @Option(help: "Which maps: gradcam (ResNet), rollout (vision transformer), ig (comma-separated; default gradcam,ig or rollout,ig).")
-    var methods: String?  // default: gradcam,ig for a ResNet run, rollout,ig for a vision transformer
+    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids.") var images: String?
+    @Option(help: "Prepared dataset folder (from `perseus prepare`), instead of --images.") var data: String?
+    @Option(help: "With --data: test, holdout, validation, train or all.") var split: JudgedSplit = .test
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).") var stage: String = "layer4"
+    @Option(help: "Riemann steps of integrated gradients.") var steps: Int = 32
+    @Option(help: "Opacity of the most salient pixels in the overlays (0...1).") var alpha: Double = 0.6
+    @Option(help: "Explain at most this many objects (0: all).") var limit: Int = 0
+    @Option(help: "Which maps: gradcam (ResNet), rollout (vision transformer), ig (comma-separated; default gradcam,ig or rollout,ig).") var methods: String?  // default: gradcam,ig for a ResNet run, rollout,ig for a vision transformer
 
     func validate() throws {
         guard (images == nil) != (data == nil) else { throw ValidationError("give exactly one of --images or --data") }

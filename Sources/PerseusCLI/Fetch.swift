@@ -16,65 +16,26 @@ struct Fetch: AsyncParsableCommand {
             object's outcome is written to DIR/fetch-report.csv. The exit status is 1 when some cutouts failed.
             """)
 
-    @Option(help: "The catalogue (PCC export, SDSS CSV or FITS table).")
-    var catalog: String?
-
-    @Option(help: "The folder for cutouts (or, with --pcc-catalog, the file to write).")
-    var out: String
-
-    @Option(help: "Cutout width and height, pixels (64...2048).")
-    var size = 200
-
-    @Option(help: "Arcsec per pixel (SDSS native: 0.396).")
-    var scale = 0.1
-
-    @Option(help: "Also fetch a cutout this many pixels wide at the same scale, into DIR-<wide>.")
-    var wide: Int?
-
-    @Option(help: "Requests in flight at once.")
-    var concurrency = 4
-
-    @Option(help: "Requests started per second, retries included.")
-    var rate = 5.0
-
-    @Option(help: "Further attempts after a timeout, connection error, HTTP 5xx/429 or an answer that does not decode.")
-    var retries = 5
-
-    @Option(help: "Seconds before an attempt is abandoned (whole seconds).")
-    var timeout = 30.0
-
-    @Option(help: "The survey: sdss (SkyServer getjpeg), legacy (Legacy Surveys viewer) or hips (CDS hips2fits).")
-    var survey = "sdss"
-
-    @Option(help: "File format: jpg, or fits (legacy, hips) or png (hips). Default: jpg for sdss, fits otherwise.")
-    var format: String?
-
-    @Option(help: "Legacy Surveys layer, e.g. ls-dr10, ls-dr9-north.")
-    var layer = "ls-dr10"
-
-    @Option(help: "Legacy Surveys FITS bands, in plane order.")
-    var bands = "grz"
-
-    @Option(help: "HiPS id for --survey hips, e.g. CDS/P/PanSTARRS/DR1/r.")
-    var hips: String?
-
-    @Option(help: "hips2fits projection.")
-    var projection = "TAN"
-
-    @Option(help: "The service's address (default: the survey's public one).")
-    var service: String?
-
-    @Option(help: "Only the first N objects of the catalogue.")
-    var limit: Int?
-
-    @Flag(help: "Download the Perseus Cluster Catalog (GAVO Heidelberg) to --out instead of cutouts.")
-    var pccCatalog = false
-
-    @Option(help: "Where --pcc-catalog downloads from.")
-    var pccURL = PCCDownload.defaultURL.absoluteString
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
+    @Option(help: "The catalogue (PCC export, SDSS CSV or FITS table).") var catalog: String?
+    @Option(help: "The folder for cutouts (or, with --pcc-catalog, the file to write).") var out: String
+    @Option(help: "Cutout width and height, pixels (64...2048).") var size = 200
+    @Option(help: "Arcsec per pixel (SDSS native: 0.396).") var scale = 0.1
+    @Option(help: "Also fetch a cutout this many pixels wide at the same scale, into DIR-<wide>.") var wide: Int?
+    @Option(help: "Requests in flight at once.") var concurrency = 4
+    @Option(help: "Requests started per second, retries included.") var rate = 5.0
+    @Option(help: "Further attempts after a timeout, connection error, HTTP 5xx/429 or an answer that does not decode.") var retries = 5
+    @Option(help: "Seconds before an attempt is abandoned (whole seconds).") var timeout = 30.0
+    @Option(help: "The survey: sdss (SkyServer getjpeg), legacy (Legacy Surveys viewer) or hips (CDS hips2fits).") var survey = "sdss"
+    @Option(help: "File format: jpg, or fits (legacy, hips) or png (hips). Default: jpg for sdss, fits otherwise.") var format: String?
+    @Option(help: "Legacy Surveys layer, e.g. ls-dr10, ls-dr9-north.") var layer = "ls-dr10"
+    @Option(help: "Legacy Surveys FITS bands, in plane order.") var bands = "grz"
+    @Option(help: "HiPS id for --survey hips, e.g. CDS/P/PanSTARRS/DR1/r.") var hips: String?
+    @Option(help: "hips2fits projection.") var projection = "TAN"
+    @Option(help: "The service's address (default: the survey's public one).") var service: String?
+    @Option(help: "Only the first N objects of the catalogue.") var limit: Int?
+    @Flag(help: "Download the Perseus Cluster Catalog (GAVO Heidelberg) to --out instead of cutouts.") var pccCatalog = false
+    @Option(help: "Where --pcc-catalog downloads from.") var pccURL = PCCDownload.defaultURL.absoluteString
+    @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         if !pccCatalog && catalog == nil { throw ValidationError("give --catalog FILE (or --pcc-catalog)") }

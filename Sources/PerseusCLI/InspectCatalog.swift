@@ -8,27 +8,15 @@ struct InspectCatalog: ParsableCommand {
         commandName: "catalog",
         abstract: "Read a catalogue (PCC export, SDSS CSV, any CSV, FITS table) and summarise it.")
 
-    @Argument(help: "The catalogue file.")
-    var file: String
-
-    @Option(help: "FITS extension name (default: the first table).")
-    var hdu: String?
-
-    @Option(help: "Column mapping for a CSV or FITS table: the id column.")
-    var id: String?
-    @Option(help: "Right ascension column (with --id).")
-    var ra = "ra"
-    @Option(help: "Declination column (with --id).")
-    var dec = "dec"
-    @Option(help: "Magnitude column (with --id).")
-    var mag: String?
-    @Option(name: .customLong("class"), help: "Class column (with --id).")
-    var objectClass: String?
-    @Option(help: "Label column, integer 0/1 (with --id).")
-    var label: String?
-
-    @Option(help: "List at most this many failed rows.")
-    var maxFailures = 20
+    @Argument(help: "The catalogue file.") var file: String
+    @Option(help: "FITS extension name (default: the first table).") var hdu: String?
+    @Option(help: "Column mapping for a CSV or FITS table: the id column.") var id: String?
+    @Option(help: "Right ascension column (with --id).") var ra = "ra"
+    @Option(help: "Declination column (with --id).") var dec = "dec"
+    @Option(help: "Magnitude column (with --id).") var mag: String?
+    @Option(name: .customLong("class"), help: "Class column (with --id).") var objectClass: String?
+    @Option(help: "Label column, integer 0/1 (with --id).") var label: String?
+    @Option(help: "List at most this many failed rows.") var maxFailures = 20
 
     func run() throws {
         let url = URL(fileURLWithPath: file)

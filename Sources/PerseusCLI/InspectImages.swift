@@ -8,14 +8,9 @@ struct InspectImages: ParsableCommand {
         commandName: "images",
         abstract: "Decode every image in a folder; report formats (sniffed from the bytes), sizes and failures.")
 
-    @Argument(help: "The folder of cutouts (JPEG, PNG or FITS; the format is read from each file's bytes).")
-    var folder: String
-
-    @Flag(help: "Also look inside subfolders.")
-    var recursive = false
-
-    @Option(help: "List at most this many failures (0 = all).")
-    var maxFailures = 0
+    @Argument(help: "The folder of cutouts (JPEG, PNG or FITS; the format is read from each file's bytes).") var folder: String
+    @Flag(help: "Also look inside subfolders.") var recursive = false
+    @Option(help: "List at most this many failures (0 = all).") var maxFailures = 0
 
     func run() throws {
         let url = URL(fileURLWithPath: folder)

@@ -8,14 +8,9 @@ struct Merge: ParsableCommand {
         abstract: "Join the outputs of `perseus predict --shard I/N` into one table in input row order, checked for completeness.",
         discussion: "Refuses (and writes nothing) unless all N shards are present once, each finished, from the same input, and together hold every row exactly once.")
 
-    @Option(help: "Merged file: CSV, or a FITS table when it ends in .fits.")
-    var out: String
-
-    @Argument(help: "The shard outputs (any order), e.g. pred-*.csv (a .fits shard is read through its FILE.rows.csv).")
-    var shards: [String]
-
-    @Flag(help: "Replace an existing output file.")
-    var force = false
+    @Option(help: "Merged file: CSV, or a FITS table when it ends in .fits.") var out: String
+    @Argument(help: "The shard outputs (any order), e.g. pred-*.csv (a .fits shard is read through its FILE.rows.csv).") var shards: [String]
+    @Flag(help: "Replace an existing output file.") var force = false
 
     func run() throws {
         if FileManager.default.fileExists(atPath: out), !force {

@@ -15,26 +15,13 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a freshly initialised ResNet (torchvision's initialisation, seeded).")
 
-        @Option(help: "Architecture: \(ResNetArchitecture.all.map(\.name).joined(separator: ", ")).")
-        var arch: String
-
-        @Option(help: "Number of classes (outputs of fc).")
-        var classes: Int
-
-        @Option(help: "Number of input channels (1 greyscale, 3 colour, more for multi-band images).")
-        var channels: Int = 3
-
-        @Option(help: "Seed of the random initialisation; the same seed gives the same weights.")
-        var seed: UInt64 = 0
-
-        @Flag(help: "Start each residual block's last batch norm at scale 0 (each block starts as the identity).")
-        var zeroInitResidual = false
-
-        @Option(help: "Output .safetensors file.")
-        var out: String
-
-        @Flag(help: "Overwrite the output file if it exists.")
-        var force = false
+        @Option(help: "Architecture: \(ResNetArchitecture.all.map(\.name).joined(separator: ", ")).") var arch: String
+        @Option(help: "Number of classes (outputs of fc).") var classes: Int
+        @Option(help: "Number of input channels (1 greyscale, 3 colour, more for multi-band images).") var channels: Int = 3
+        @Option(help: "Seed of the random initialisation; the same seed gives the same weights.") var seed: UInt64 = 0
+        @Flag(help: "Start each residual block's last batch norm at scale 0 (each block starts as the identity).") var zeroInitResidual = false
+        @Option(help: "Output .safetensors file.") var out: String
+        @Flag(help: "Overwrite the output file if it exists.") var force = false
 
         func validate() throws {
             guard ResNetArchitecture(name: arch) != nil else {
@@ -59,20 +46,11 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a ResNet in evaluation mode on a float32 NCHW .npy array and write the logits as .npy.")
 
-        @Option(help: "Weights (.safetensors, from Perseus or saved from PyTorch).")
-        var weights: String
-
-        @Option(help: "Input images: float32 array [N, C, H, W] in NumPy's .npy format.")
-        var input: String
-
-        @Option(help: "Output logits: float32 array [N, classes] in .npy format.")
-        var out: String
-
-        @Option(help: "Architecture, when the file does not record it and its keys should not decide.")
-        var arch: String?
-
-        @Option(help: "Images per forward pass (memory against speed).")
-        var batchSize: Int = 16
+        @Option(help: "Weights (.safetensors, from Perseus or saved from PyTorch).") var weights: String
+        @Option(help: "Input images: float32 array [N, C, H, W] in NumPy's .npy format.") var input: String
+        @Option(help: "Output logits: float32 array [N, classes] in .npy format.") var out: String
+        @Option(help: "Architecture, when the file does not record it and its keys should not decide.") var arch: String?
+        @Option(help: "Images per forward pass (memory against speed).") var batchSize: Int = 16
 
         func validate() throws {
             if let arch, ResNetArchitecture(name: arch) == nil {
@@ -105,8 +83,7 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a weights file's architecture, each tensor's shape and the parameter count.")
 
-        @Option(help: "Weights (.safetensors).")
-        var weights: String
+        @Option(help: "Weights (.safetensors).") var weights: String
 
         func run() throws {
             let file = try SafeTensors(contentsOf: URL(fileURLWithPath: weights))

@@ -7,22 +7,16 @@ import Foundation
 
 /// One trained run and which of its checkpoints to use.
 struct RunOption: ParsableArguments {
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).")
-    var folder: String
-
-    @Flag(help: "Use the last checkpoint instead of the best.")
-    var last = false
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).") var folder: String
+    @Flag(help: "Use the last checkpoint instead of the best.") var last = false
 
     var url: URL { URL(fileURLWithPath: folder) }
 }
 
 /// One or more trained runs whose probabilities are averaged, as calibrated as each run says.
 struct EnsembleOptions: ParsableArguments {
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it for an ensemble (probabilities averaged).")
-    var folders: [String]
-
-    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).")
-    var noCalibration = false
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it for an ensemble (probabilities averaged).") var folders: [String]
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).") var noCalibration = false
 
     func validate() throws {
         guard !folders.isEmpty else { throw ValidationError("give at least one --run") }
@@ -31,31 +25,22 @@ struct EnsembleOptions: ParsableArguments {
 
 /// How the network is asked: test-time augmentation and the membership threshold.
 struct JudgingOptions: ParsableArguments {
-    @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).")
-    var tta = false
-
-    @Option(help: "Membership probability at or above which an object is called a member.")
-    var threshold: Double = 0.5
+    @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).") var tta = false
+    @Option(help: "Membership probability at or above which an object is called a member.") var threshold: Double = 0.5
 }
 
 /// Which objects of a prepared dataset are judged.
 struct JudgedData: ParsableArguments {
-    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
-    var data: String
-
-    @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).")
-    var split: JudgedSplit = .test
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).") var data: String
+    @Option(help: "Which objects: test, holdout, validation, train, or all (every split but train).") var split: JudgedSplit = .test
 
     var url: URL { URL(fileURLWithPath: data) }
 }
 
 /// How a catalogue's columns are read when the recognised names do not fit, and which classes its labels name.
 struct CatalogueColumns: ParsableArguments {
-    @Option(help: "Catalogue column holding the object ids that name the image files (default: the first of \(ColumnMapping.idColumns.joined(separator: ", ")) the catalogue has).")
-    var idColumn: String?
-
-    @Option(help: "Catalogue column holding the labels: class names or class numbers 0...K-1 (default: label or labels).")
-    var labelColumn: String?
+    @Option(help: "Catalogue column holding the object ids that name the image files (default: the first of \(ColumnMapping.idColumns.joined(separator: ", ")) the catalogue has).") var idColumn: String?
+    @Option(help: "Catalogue column holding the labels: class names or class numbers 0...K-1 (default: label or labels).") var labelColumn: String?
 
     func apply(to options: inout PreparationOptions) {
         options.idColumn = idColumn
@@ -66,21 +51,11 @@ struct CatalogueColumns: ParsableArguments {
 /// What `evaluate` judges: a prepared dataset's split, a labelled catalogue with its cutouts, or a folder of class
 /// folders.
 struct EvaluatedData: ParsableArguments {
-    @Option(help: "Prepared dataset folder (from `perseus prepare`).")
-    var data: String?
-
-    @Option(help: "With --data: test, holdout, validation, train, or all (every split but train).")
-    var split: JudgedSplit = .test
-
-    @Option(help: "A labelled catalogue to judge on instead of --data (every object; with --images).")
-    var catalog: String?
-
-    @Option(help: "With --catalog: folder of cutouts named after the catalogue ids.")
-    var images: String?
-
-    @Option(help: "A folder with one subfolder of images per class, named after the run's classes, to judge on instead of --data.")
-    var imageFolders: String?
-
+    @Option(help: "Prepared dataset folder (from `perseus prepare`).") var data: String?
+    @Option(help: "With --data: test, holdout, validation, train, or all (every split but train).") var split: JudgedSplit = .test
+    @Option(help: "A labelled catalogue to judge on instead of --data (every object; with --images).") var catalog: String?
+    @Option(help: "With --catalog: folder of cutouts named after the catalogue ids.") var images: String?
+    @Option(help: "A folder with one subfolder of images per class, named after the run's classes, to judge on instead of --data.") var imageFolders: String?
     @OptionGroup var columns: CatalogueColumns
 
     func validate() throws {

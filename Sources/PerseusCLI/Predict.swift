@@ -20,38 +20,17 @@ struct Predict: ParsableCommand {
             """)
 
     @OptionGroup var runs: EnsembleOptions
-
-    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).")
-    var images: String
-
-    @Option(help: "Catalogue (CSV or PCC text) whose rows to predict; without it every image in --images, by sorted name.")
-    var catalog: String?
-
-    @Option(help: "Catalogue column holding each row's cutout file, relative to --images (default: <id>.<ext>).")
-    var imageColumn: String?
-
-    @Option(help: "Output file: CSV (its progress record is FILE.progress), or a FITS table when it ends in .fits (rows stream to FILE.rows.csv, resumed the same way; the table is written when they are complete).")
-    var out: String
-
-    @Option(help: "Predict only shard I of N (1-based): the rows whose 0-based index r has r % N == I-1.")
-    var shard: String = "1/1"
-
-    @Option(help: "Images per network batch.")
-    var batch = 64
-
-    @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.")
-    var flush = 1024
-
-    @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).")
-    var threads: Int?
-
+    @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).") var images: String
+    @Option(help: "Catalogue (CSV or PCC text) whose rows to predict; without it every image in --images, by sorted name.") var catalog: String?
+    @Option(help: "Catalogue column holding each row's cutout file, relative to --images (default: <id>.<ext>).") var imageColumn: String?
+    @Option(help: "Output file: CSV (its progress record is FILE.progress), or a FITS table when it ends in .fits (rows stream to FILE.rows.csv, resumed the same way; the table is written when they are complete).") var out: String
+    @Option(help: "Predict only shard I of N (1-based): the rows whose 0-based index r has r % N == I-1.") var shard: String = "1/1"
+    @Option(help: "Images per network batch.") var batch = 64
+    @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.") var flush = 1024
+    @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).") var threads: Int?
     @OptionGroup var judging: JudgingOptions
-
-    @Flag(help: "Start afresh, replacing an existing output and its progress record.")
-    var force = false
-
-    @Flag(help: "No progress lines on standard error.")
-    var quiet = false
+    @Flag(help: "Start afresh, replacing an existing output and its progress record.") var force = false
+    @Flag(help: "No progress lines on standard error.") var quiet = false
 
     func validate() throws {
         guard batch > 0, flush > 0 else { throw ValidationError("--batch and --flush must be positive") }

@@ -18,61 +18,25 @@ struct Prepare: ParsableCommand {
             classes.txt and cleaning.txt (every removal and why).
             """)
 
-    @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ids (and label; ra, dec to cross-match), or a FITS table.")
-    var catalog: String?
-
+    @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ids (and label; ra, dec to cross-match), or a FITS table.") var catalog: String?
     @OptionGroup var columns: CatalogueColumns
-
-    @Option(help: "The classes: member (background, member: the default), pcc7 (the PCC's seven classes), pcc7-without-mergers, or class names separated by commas (label column values, in label order).")
-    var classes: String?
-
-    @Option(help: "A folder with one subfolder of images per class (the subfolder's name is the class), instead of --catalog and --images.")
-    var imageFolders: String?
-
-    @Option(help: "SDSS photometry (CSV or FITS) joined to the catalogue by position (adds colours).")
-    var photometry: String?
-
-    @Option(help: "SDSS spectroscopic objects (CSV or FITS with z), joined by position; unmatched ones become objects.")
-    var spectra: String?
-
-    @Option(help: "Folder of cutouts named after the catalogue id (or SDSS objID).")
-    var images: String?
-
-    @Option(help: "Folder of wider cutouts at the same scale (rotations are cropped from them).")
-    var imagesWide: String?
-
-    @Option(help: "Folder of the spectroscopic objects' cutouts (default: --images).")
-    var spectraImages: String?
-
-    @Option(help: "Output dataset folder.")
-    var out: String
-
-    @Option(help: "Keep objects with magnitude <= this ('none' keeps every magnitude).")
-    var maxMag: String = "19.4"
-
-    @Option(help: "Drop images with more than this fraction of red-dominated pixels ('none' keeps all).")
-    var maxRed: String = "0.5"
-
-    @Option(help: "Drop objects with any of these SDSS photo flags (comma-separated names, e.g. SATURATED,NODEBLEND).")
-    var rejectFlags: String = ""
-
-    @Option(help: "Catalogue columns to carry as parameters for the catalogue model (comma-separated; 'none'). Default: the PCC's photometric and structural fields 6-19 when the catalogue has them.")
-    var parameters: String?
-
-    @Flag(help: "Drop objects that SDSS classifies as stars (spectroscopic class or photometric type).")
-    var removeStars = false
-
-    @Flag(help: "Put the spectroscopic objects into train/validation/test instead of holding them out as an independent test set.")
-    var spectraInTraining = false
-
-    @Flag(help: "Balance the classes by leaving out objects of the larger class.")
-    var balance = false
-
-    @Option(help: "Seed of the split.")
-    var seed: UInt64 = 42
-
-    @Flag(help: "Replace an existing dataset folder.")
-    var force = false
+    @Option(help: "The classes: member (background, member: the default), pcc7 (the PCC's seven classes), pcc7-without-mergers, or class names separated by commas (label column values, in label order).") var classes: String?
+    @Option(help: "A folder with one subfolder of images per class (the subfolder's name is the class), instead of --catalog and --images.") var imageFolders: String?
+    @Option(help: "SDSS photometry (CSV or FITS) joined to the catalogue by position (adds colours).") var photometry: String?
+    @Option(help: "SDSS spectroscopic objects (CSV or FITS with z), joined by position; unmatched ones become objects.") var spectra: String?
+    @Option(help: "Folder of cutouts named after the catalogue id (or SDSS objID).") var images: String?
+    @Option(help: "Folder of wider cutouts at the same scale (rotations are cropped from them).") var imagesWide: String?
+    @Option(help: "Folder of the spectroscopic objects' cutouts (default: --images).") var spectraImages: String?
+    @Option(help: "Output dataset folder.") var out: String
+    @Option(help: "Keep objects with magnitude <= this ('none' keeps every magnitude).") var maxMag: String = "19.4"
+    @Option(help: "Drop images with more than this fraction of red-dominated pixels ('none' keeps all).") var maxRed: String = "0.5"
+    @Option(help: "Drop objects with any of these SDSS photo flags (comma-separated names, e.g. SATURATED,NODEBLEND).") var rejectFlags: String = ""
+    @Option(help: "Catalogue columns to carry as parameters for the catalogue model (comma-separated; 'none'). Default: the PCC's photometric and structural fields 6-19 when the catalogue has them.") var parameters: String?
+    @Flag(help: "Drop objects that SDSS classifies as stars (spectroscopic class or photometric type).") var removeStars = false
+    @Flag(help: "Put the spectroscopic objects into train/validation/test instead of holding them out as an independent test set.") var spectraInTraining = false
+    @Flag(help: "Balance the classes by leaving out objects of the larger class.") var balance = false
+    @Option(help: "Seed of the split.") var seed: UInt64 = 42
+    @Flag(help: "Replace an existing dataset folder.") var force = false
 
     func validate() throws {
         guard (imageFolders == nil) == (catalog != nil && images != nil), imageFolders == nil || catalog == nil && images == nil else {

@@ -83,20 +83,21 @@ public struct RunReportInput: Sendable {
     public var predicted: [Int] { objects.map { $0.predicted ?? ($0.memberProbability >= threshold ? 1 : 0) } }
 }
 
-/// The titles of the report's sections, in order (tests and readers can rely on them).
-public enum RunReportSection {
-    public static let run = "Run"
-    public static let configuration = "Configuration"
-    public static let training = "Training curves"
-    public static let metrics = "Metrics"
-    public static let confusion = "Confusion matrix"
-    public static let regions = "Metrics per colour region"
-    public static let cmd = "Colour-magnitude diagram"
-    public static let labels = "True and predicted labels in the colour-magnitude diagram"
-    public static let colours = "Colour pair plots"
-    public static let calibration = "Calibration"
-    public static let gallery = "Cutouts"
-    public static let all = [run, configuration, training, metrics, confusion, regions, cmd, labels, colours, calibration, gallery]
+/// The report's sections, in order; the raw values are their titles (tests and readers can rely on them).
+public enum RunReportSection: String, CaseIterable, Sendable {
+    case run = "Run"
+    case configuration = "Configuration"
+    case training = "Training curves"
+    case metrics = "Metrics"
+    case confusion = "Confusion matrix"
+    case regions = "Metrics per colour region"
+    case cmd = "Colour-magnitude diagram"
+    case labels = "True and predicted labels in the colour-magnitude diagram"
+    case colours = "Colour pair plots"
+    case calibration = "Calibration"
+    case gallery = "Cutouts"
+
+    public static var all: [String] { allCases.map(\.rawValue) }
 }
 
 /// A named figure of the report, written as `name.svg` and `name.png`.

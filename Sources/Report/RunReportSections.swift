@@ -33,6 +33,10 @@ struct RunReportBuilder {
             : nil
     }
 
+    mutating func add(_ section: RunReportSection, _ blocks: [ReportBlock]) {
+        html.add(ReportSection(section.rawValue, blocks))
+    }
+
     /// Keeps `canvas` as a figure file called `name` and hands it back for the page.
     mutating func figure(_ name: String, _ canvas: Canvas) -> Canvas {
         figures.append(ReportFigure(name: name, canvas: canvas))
@@ -60,7 +64,7 @@ struct RunReportBuilder {
             runBlocks.append(.paragraph("\(repeated.count) ids occur more than once (\(repeated.values.map(\.count).reduce(0, +)) rows), "
                 + "e.g. \(repeated.keys.sorted().prefix(3).joined(separator: ", ")); each row is counted in every number here."))
         }
-        html.add(ReportSection(RunReportSection.run, runBlocks))
+        add(.run, runBlocks)
     }
 
     mutating func addConfiguration() {
@@ -69,15 +73,15 @@ struct RunReportBuilder {
         let settingRows = stride(from: 0, to: input.configuration.count, by: perRow).map { start in
             (start..<(start + perRow)).flatMap { $0 < input.configuration.count ? [input.configuration[$0].0, input.configuration[$0].1] : ["", ""] }
         }
-        html.add(ReportSection(RunReportSection.configuration, input.configuration.isEmpty
+        add(.configuration, input.configuration.isEmpty
             ? [.paragraph("The run has no configuration file.")]
-            : [.table(header: Array(repeating: ["setting", "value"], count: perRow).flatMap { $0 }, rows: settingRows)]))
+            : [.table(header: Array(repeating: ["setting", "value"], count: perRow).flatMap { $0 }, rows: settingRows)])
     }
 
     mutating func addTrainingCurves() {
         // Training curves from metrics.csv.
         if input.history.isEmpty {
-            html.add(ReportSection(RunReportSection.training, [.paragraph("The run has no per-epoch metrics (metrics.csv).")]))
+            add(.training, [.paragraph("The run has no per-epoch metrics (metrics.csv).")])
         } else {
             let best = input.history.filter { $0.validationLoss != nil }.min { $0.validationLoss! < $1.validationLoss! }
             var text = "\(input.history.count) epochs"
@@ -85,23 +89,23 @@ struct RunReportBuilder {
                 text += String(format: "; lowest validation loss %.4f at epoch %d (validation accuracy %.3f)",
                                best.validationLoss!, best.epoch, best.validationAccuracy ?? .nan)
             }
-            html.add(ReportSection(RunReportSection.training, [
+            add(.training, [
                 .paragraph(text + "."),
                 .figure(figure("training-curves", trainingCurves(input.history)),
                         caption: "Loss and accuracy per epoch on the training and validation objects; the dashed line marks the epoch of lowest validation loss."),
-            ]))
+            ])
         }
     }
 
     mutating func addMetrics() {
-        html.add(ReportSection(RunReportSection.metrics, [
+        add(.metrics, [
             .paragraph("Classification report of the \(objects.count) objects (scikit-learn's layout)."),
             .preformatted(report.text()),
-        ]))
-        html.add(ReportSection(RunReportSection.confusion, [
+        ])
+        add(.confusion, [
             .figure(figure("confusion-matrix", confusionMatrixFigure(report.confusion, classNames: names)),
                     caption: "Rows are the true classes, columns the predicted ones; right, each row divided by its total (recall on the diagonal)."),
-        ]))
+        ])
     }
 
     mutating func addColourRegions() {
@@ -132,7 +136,7 @@ struct RunReportBuilder {
             }
         }
         if let missingNote { regionBlocks.append(.paragraph(missingNote)) }
-        html.add(ReportSection(RunReportSection.regions, regionBlocks))
+        add(.regions, regionBlocks)
     }
 
     mutating func addColourMagnitudeDiagrams() {
@@ -140,42 +144,42 @@ struct RunReportBuilder {
         let cmd = ColourMagnitudeData(magnitude: placed.map { objects[$0].magnitude! }, colour: placed.map { objects[$0].gMinusZ! },
                                       truth: placed.map { truth[$0] }, predicted: placed.map { predicted[$0] })
         if placed.isEmpty {
-            html.add(ReportSection(RunReportSection.cmd, [.paragraph(missingNote ?? "No objects.")]))
-            html.add(ReportSection(RunReportSection.labels, [.paragraph(missingNote ?? "No objects.")]))
+            add(.cmd, [.paragraph(missingNote ?? "No objects.")])
+            add(.labels, [.paragraph(missingNote ?? "No objects.")])
         } else {
             let note: [ReportBlock] = missingNote.map { [.paragraph($0)] } ?? []
-            html.add(ReportSection(RunReportSection.cmd, note + [
+            add(.cmd, note + [
                 .figure(figure("cmd-regions", colourMagnitudeDiagram(cmd, sequence: input.sequence, boundaries: input.boundaries,
                                                                      colouring: .region, classNames: names)),
                         caption: input.sequence == nil ? "r against g \u{2212} z (no red sequence fitted)."
                             : "r against g \u{2212} z with the fitted red sequence (solid line) and the region boundaries (dashed)."),
-            ]))
+            ])
             let panels = [(CMDColouring.truth, "cmd-truth", "by true label"), (.prediction, "cmd-prediction", "by predicted label"),
                           (.outcome, "cmd-outcome", "by outcome: TP and TN correct, FP background called member, FN member missed")]
-            html.add(ReportSection(RunReportSection.labels, note + [
+            add(.labels, note + [
                 .figureRow(panels.map { colouring, name, caption in
                     (figure(name, colourMagnitudeDiagram(cmd, sequence: input.sequence, boundaries: input.boundaries,
                                                          colouring: colouring, classNames: names)), caption)
                 }),
-            ]))
+            ])
             figures.append(ReportFigure(name: "cmd-comparison", canvas: colourMagnitudeComparison(
                 cmd, sequence: input.sequence, boundaries: input.boundaries, classNames: names)))
         }
     }
 
     mutating func addColourPairs() {
-        html.add(ReportSection(RunReportSection.colours, colourPairBlocks(objects, truth: truth, predicted: predicted,
-                                                                          classNames: names, figure: { figure($0, $1) })))
+        add(.colours, colourPairBlocks(objects, truth: truth, predicted: predicted,
+                                                                          classNames: names, figure: { figure($0, $1) }))
     }
 
     mutating func addCalibration() {
         // Calibration of the membership probabilities.
         if names.count == 2, !objects.isEmpty,
            let calibration = try? Calibration(probabilities: objects.map { [1 - $0.memberProbability, $0.memberProbability] }, labels: truth) {
-            html.add(ReportSection(RunReportSection.calibration, [
+            add(.calibration, [
                 .figure(figure("reliability", reliabilityDiagram([("predictions", calibration)])),
                         caption: "Fraction correct against the confidence of the predicted class, in ten bins; below, the objects per bin."),
-            ]))
+            ])
         }
     }
 
@@ -214,7 +218,7 @@ struct RunReportBuilder {
             galleryBlocks.append(.paragraph("\(unreadable.count) cutouts could not be read and are left out: "
                 + unreadable.prefix(5).joined(separator: "; ") + (unreadable.count > 5 ? "; ..." : "")))
         }
-        html.add(ReportSection(RunReportSection.gallery, galleryBlocks))
+        add(.gallery, galleryBlocks)
     }
 }
 

@@ -12,19 +12,7 @@ public struct PredictionRow: Sendable, Equatable {
     public var problem: RowProblem?
     /// The catalogue's magnitude and the parameters the run's catalogue model reads, when the input has them.
     public var magnitude: Double?
-    public var parameters: [String: Double]
-
-    public init(row: Int, id: String, ra: Double? = nil, dec: Double? = nil, image: URL?, problem: RowProblem? = nil,
-                magnitude: Double? = nil, parameters: [String: Double] = [:]) {
-        self.row = row
-        self.id = id
-        self.ra = ra
-        self.dec = dec
-        self.image = image
-        self.problem = problem
-        self.magnitude = magnitude
-        self.parameters = parameters
-    }
+    public var parameters: [String: Double] = [:]
 }
 
 /// Why a row has no prediction; the output's `status` column.

@@ -76,7 +76,7 @@ import Testing
     @Test func noColoursAtAllIsSaidNotFatal() throws {
         let objects = (0..<10).map { ReportedObject(id: "X\(min($0, 8))", truth: $0 % 2, memberProbability: Double($0) / 10) }
         let html = try RunReport(RunReportInput(title: "bare", objects: objects)).html.html()
-        for title in RunReportSection.all where title != RunReportSection.calibration {
+        for title in RunReportSection.all where title != RunReportSection.calibration.rawValue {
             #expect(html.contains("<h2>\(escapeXML(title))</h2>"), "missing section \(title)")
         }
         #expect(html.contains("10 of 10 objects have no r magnitude"))
