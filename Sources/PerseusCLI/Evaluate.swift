@@ -20,7 +20,7 @@ struct Evaluate: ParsableCommand {
             """)
 
     @OptionGroup var runs: EnsembleOptions
-    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the runs' catalogue model.") var noCatalogueModel = false
+    @OptionGroup var combination: CombinationOptions
     @OptionGroup var judged: EvaluatedData
     @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).") var maxMag: Double?
     @OptionGroup var judging: JudgingOptions
@@ -35,8 +35,8 @@ struct Evaluate: ParsableCommand {
         var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let (predicted, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !runs.noCalibration,
-                                                catalogue: !noCatalogueModel, last: last)
+        let (predicted, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
+                                                catalogue: !combination.noCatalogueModel, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: reference, threshold: threshold,
                                            classNames: classNames)
         print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runs.folders.count > 1 ? ", ensemble of \(runs.folders.count) runs" : "")")

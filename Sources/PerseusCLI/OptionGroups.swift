@@ -13,14 +13,19 @@ struct RunOption: ParsableArguments {
     var url: URL { URL(fileURLWithPath: folder) }
 }
 
-/// One or more trained runs whose probabilities are averaged, as calibrated as each run says.
+/// One or more trained runs whose probabilities are averaged.
 struct EnsembleOptions: ParsableArguments {
     @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it for an ensemble (probabilities averaged).") var folders: [String]
-    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).") var noCalibration = false
 
     func validate() throws {
         guard !folders.isEmpty else { throw ValidationError("give at least one --run") }
     }
+}
+
+/// What is combined with the network's answer: each run's fitted temperature and its catalogue model.
+struct CombinationOptions: ParsableArguments {
+    @Flag(name: .customLong("no-calibration"), help: "Ignore the runs' calibration.json (fitted temperature).") var noCalibration = false
+    @Flag(name: .customLong("no-catalogue-model"), help: "The network alone, without the runs' catalogue model (trees on the catalogue's parameters).") var noCatalogueModel = false
 }
 
 /// How the network is asked: test-time augmentation and the membership threshold.

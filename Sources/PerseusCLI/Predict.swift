@@ -20,6 +20,7 @@ struct Predict: ParsableCommand {
             """)
 
     @OptionGroup var runs: EnsembleOptions
+    @OptionGroup var combination: CombinationOptions
     @Option(help: "Folder of cutouts (JPEG, PNG or FITS), named after the object ids (or see --image-column).") var images: String
     @Option(help: "Catalogue (CSV or PCC text) whose rows to predict; without it every image in --images, by sorted name.") var catalog: String?
     @Option(help: "Catalogue column holding each row's cutout file, relative to --images (default: <id>.<ext>).") var imageColumn: String?
@@ -57,13 +58,14 @@ struct Predict: ParsableCommand {
         var members: [ShardPrediction.Member] = []
         for path in runs.folders {
             let folder = try RunFolder.open(URL(fileURLWithPath: path))
-            let trained = try TrainedModel.load(run: folder)
+            var trained = try TrainedModel.load(run: folder)
+            if combination.noCatalogueModel { trained.catalogueModel = nil }
             // The streamed output has one membership column; more classes are predicted by `evaluate --predictions`.
             guard trained.configuration.classes.count == 2 else {
                 throw ValidationError("\(path) tells \(trained.configuration.classes.count) classes apart; `perseus predict` streams membership (two classes) only so far. For class names and p_<class> columns use `perseus evaluate --run \(path) --image-folders DIR (or --catalog FILE --images DIR) --predictions FILE`")
             }
-            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !runs.noCalibration,
-                                                               catalogueModel: true)
+            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !combination.noCalibration,
+                                                               catalogueModel: !combination.noCatalogueModel)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
             print("\(path): \(trained.checkpoint.lastPathComponent)"
                   + (calibration.map { String(format: ", temperature %.3f (calibration.json)", $0.temperature) } ?? "")

@@ -22,15 +22,14 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var checkpoint: RunOption
     @OptionGroup var judged: JudgedData
     @OptionGroup var judging: JudgingOptions
-    @Flag(name: .customLong("no-catalogue-model"), help: "Judge the network alone, without the run's catalogue model.") var noCatalogueModel = false
-    @Flag(name: .customLong("no-calibration"), help: "Ignore the run's calibration.json (fitted temperature).") var noCalibration = false
+    @OptionGroup var combination: CombinationOptions
     @Option(help: "The HTML file to write (default: RUN/report.html).") var out: String?
     @Flag(help: "Replace an existing file given with --out.") var force = false
 
     func run() throws {
         let request = RunReportRequest(run: checkpoint.url, data: judged.url, split: judged.split, tta: judging.tta, last: checkpoint.last,
                                        threshold: judging.threshold, output: out.map { URL(fileURLWithPath: $0) }, force: force,
-                                       calibrated: !noCalibration, catalogue: !noCatalogueModel)
+                                       calibrated: !combination.noCalibration, catalogue: !combination.noCatalogueModel)
         let result = try writeRunReport(request)
         result.judgedWith.forEach { print($0) }
         let report = result.evaluation.report
