@@ -43,8 +43,23 @@ struct Evaluate: ParsableCommand {
         notes.forEach { print("  " + $0) }
         print("")
         print(evaluation.text)
+        // Beside a combined model, the network alone: what a field without the catalogue's measurements gets.
+        var networkAlone: RunEvaluation?
+        if notes.contains(where: { $0.contains("catalogue model combined in") }) {
+            let (alone, _) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
+                                             catalogue: false, last: last)
+            let judged = try RunEvaluation(predictions: alone, objects: objects, reference: reference, threshold: threshold,
+                                           classNames: classNames)
+            print("")
+            RunEvaluation.comparison(combined: evaluation, networkAlone: judged).forEach { print($0) }
+            networkAlone = judged
+        }
         print(calibrationSummary(predicted))
-        if let json { try AtomicFile.write(Data(evaluation.json.utf8), to: URL(fileURLWithPath: json)) }
+        if let json {
+            var text = evaluation.json
+            if let networkAlone, text.hasSuffix("}") { text.removeLast(); text += ", \"network_alone\": \(networkAlone.json)}" }
+            try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: json))
+        }
         if let predictions {
             try predictionsTable(evaluation.predictions, objects: objects, threshold: threshold, classNames: classNames)
                 .write(to: URL(fileURLWithPath: predictions))

@@ -59,13 +59,15 @@ public struct RunReportInput: Sendable {
     public var boundaries: ColourRegionBoundaries
     /// Metrics per colour region (`members` index `objects`).
     public var regions: [RegionEvaluation]
+    /// Member recall and precision per r-magnitude bin (membership only).
+    public var magnitudeBins: [MagnitudeBinEvaluation]
     /// Anything the reader should know (missing files, unreadable cutouts).
     public var notes: [String]
 
     public init(title: String, about: [(String, String)] = [], configuration: [(String, String)] = [],
                 history: [EpochRecord] = [], objects: [ReportedObject], threshold: Double = 0.5, loss: Double? = nil,
                 classNames: [String] = ["background", "member"], sequence: RedSequence? = nil,
-                boundaries: ColourRegionBoundaries = .init(), regions: [RegionEvaluation] = [], notes: [String] = []) {
+                boundaries: ColourRegionBoundaries = .init(), regions: [RegionEvaluation] = [], magnitudeBins: [MagnitudeBinEvaluation] = [], notes: [String] = []) {
         self.title = title
         self.about = about
         self.configuration = configuration
@@ -77,6 +79,7 @@ public struct RunReportInput: Sendable {
         self.sequence = sequence
         self.boundaries = boundaries
         self.regions = regions
+        self.magnitudeBins = magnitudeBins
         self.notes = notes
     }
 

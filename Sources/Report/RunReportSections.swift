@@ -98,10 +98,19 @@ struct RunReportBuilder {
     }
 
     mutating func addMetrics() {
-        add(.metrics, [
+        var blocks: [ReportBlock] = [
             .paragraph("Classification report of the \(objects.count) objects (scikit-learn's layout)."),
             .preformatted(report.text()),
-        ])
+        ]
+        if !input.magnitudeBins.isEmpty {
+            func figure(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "\u{2013}" }
+            blocks.append(.paragraph("Members by r magnitude: where members are found or missed, and how many of those called members are."))
+            blocks.append(.table(header: ["r magnitude", "objects", "members", "member recall", "member precision"],
+                                 rows: input.magnitudeBins.map { b in
+                [b.bin.label, String(b.objects), String(b.members), figure(b.recall), figure(b.precision)]
+            }))
+        }
+        add(.metrics, blocks)
         add(.confusion, [
             .figure(figure("confusion-matrix", confusionMatrixFigure(report.confusion, classNames: names)),
                     caption: "Rows are the true classes, columns the predicted ones; right, each row divided by its total (recall on the diagonal)."),

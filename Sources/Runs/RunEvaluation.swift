@@ -1,5 +1,6 @@
 import Dataset
 import Evaluation
+import Files
 import Foundation
 import Training
 
@@ -16,6 +17,8 @@ public struct RunEvaluation: Sendable {
     public var regions: [RegionEvaluation]
     /// Objects without the colours needed to place them in a region.
     public var withoutColours: Int
+    /// Member recall and precision per r-magnitude bin (membership only).
+    public var magnitudeBins: [MagnitudeBinEvaluation] = []
     public var threshold: Double
     public var classNames: [String] { report.classNames }
 
@@ -36,6 +39,7 @@ public struct RunEvaluation: Sendable {
             withoutColours = 0
             return
         }
+        magnitudeBins = evaluateByMagnitude(magnitude: objects.map(\.magnitude), truth: predictions.labels, predicted: predicted)
         let fitted = reference.filter { $0.label == 1 && $0.magnitude != nil && $0.gMinusZ != nil }
         sequence = fitted.count >= 8
             ? try? RedSequence.fit(magnitude: fitted.map { $0.magnitude! }, colour: fitted.map { $0.gMinusZ! })
@@ -77,6 +81,7 @@ public struct RunEvaluation: Sendable {
             lines.append(r.report.text())
         }
         if withoutColours > 0 { lines.append("\(withoutColours) objects have no g-z colour and are in no region") }
+        if !magnitudeBins.isEmpty { lines += ["", "members by r magnitude"] + magnitudeBinLines(magnitudeBins) }
         return lines.joined(separator: "\n")
     }
 
@@ -85,10 +90,53 @@ public struct RunEvaluation: Sendable {
         // Membership keeps keys "0" and "1" as scikit-learn's output_dict has them without target_names (the text
         // report names the classes); other classes are keyed by name, as with target_names.
         var text = (classNames == Self.classNames ? (try? ClassificationReport(report.confusion)) ?? report : report).json()
-        guard !regions.isEmpty, text.hasSuffix("}") else { return text }
-        let parts = regions.map { "\"\($0.region.rawValue)\": \(((try? ClassificationReport($0.report.confusion)) ?? $0.report).json())" }.joined(separator: ", ")
+        guard text.hasSuffix("}") else { return text }
         text.removeLast()
-        return text + ", \"regions\": {\(parts)}}"
+        if !regions.isEmpty {
+            let parts = regions.map { "\"\($0.region.rawValue)\": \(((try? ClassificationReport($0.report.confusion)) ?? $0.report).json())" }.joined(separator: ", ")
+            text += ", \"regions\": {\(parts)}"
+        }
+        if !magnitudeBins.isEmpty {
+            func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "null" }
+            let parts = magnitudeBins.map { b in
+                "{\"bin\": \(jsonString(b.bin.label)), \"objects\": \(b.objects), \"members\": \(b.members), "
+                    + "\"predicted_members\": \(b.predictedMembers), \"member_recall\": \(number(b.recall)), \"member_precision\": \(number(b.precision))}"
+            }
+            text += ", \"magnitude_bins\": [\(parts.joined(separator: ", "))]"
+        }
+        return text + "}"
+    }
+}
+
+extension RunEvaluation {
+    /// The headline figures: accuracy, balanced accuracy (the mean of the classes' recalls) and, for membership,
+    /// member F1.
+    public var headline: [(name: String, value: Double)] {
+        var figures = [("accuracy", report.accuracy), ("balanced accuracy", report.macroAverage.recall)]
+        if classNames == Self.classNames { figures.append(("member F1", report.perClass[1].f1)) }
+        return figures
+    }
+
+    /// The combined model's headline beside the network's alone, so that what the pixels add shows: the catalogue
+    /// model leans on the catalogue's own measurements, which a field without such a catalogue does not have.
+    public static func comparison(combined: RunEvaluation, networkAlone: RunEvaluation) -> [String] {
+        let names = combined.headline.map(\.name)
+        func row(_ label: String, _ e: RunEvaluation) -> String {
+            "  " + label.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + zip(names, e.headline).map { pad(String(format: "%.3f", $1.value), $0.count) }.joined(separator: "  ")
+        }
+        return ["network alone beside the combined model (the catalogue model uses the catalogue's own measurements):",
+                String(repeating: " ", count: 26) + names.joined(separator: "  "),
+                row("network + catalogue", combined), row("network alone", networkAlone)]
+    }
+}
+
+/// One line per magnitude bin: objects, members, and member recall and precision ("-" where undefined).
+public func magnitudeBinLines(_ bins: [MagnitudeBinEvaluation]) -> [String] {
+    func figure(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
+    return ["  bin                 objects  members  recall  precision"] + bins.map { b in
+        "  " + b.bin.label.padding(toLength: 18, withPad: " ", startingAt: 0) + pad(String(b.objects), 9) + pad(String(b.members), 9)
+            + pad(figure(b.recall), 8) + pad(figure(b.precision), 11)
     }
 }
 

@@ -126,7 +126,7 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
                                   image: o.image, predicted: predicted)
         },
         threshold: request.threshold, loss: predictions.loss, classNames: dataset.classNames,
-        sequence: evaluation.sequence, regions: evaluation.regions, notes: notes)
+        sequence: evaluation.sequence, regions: evaluation.regions, magnitudeBins: evaluation.magnitudeBins, notes: notes)
     let report = try RunReport(input)
     let figures = try report.write(report: output, figuresFolder: request.figuresFolder)
     return RunReportResult(report: output, figures: figures, evaluation: evaluation, input: input, judgedWith: judgedWith)

@@ -145,6 +145,10 @@ import Testing
         #expect(html.contains("<td>model</td><td>resnet10</td>"))
         #expect(html.contains("No object has u \u{2212} g (mag)"))  // the synthetic catalogue has no u band
         #expect(html.contains("1 epochs"))
+        // Members by magnitude: the four bins, each counting the judged objects with a magnitude in it.
+        let bins = evaluateByMagnitude(magnitude: test.map(\.magnitude), truth: test.map(\.label), predicted: test.map(\.label))
+        #expect(html.contains("<th>member recall</th>") && html.contains("<td>r &lt;= 19.4</td><td>\(bins[0].objects)</td>"))
+        #expect(bins.map(\.objects).reduce(0, +) == test.filter { $0.magnitude != nil }.count)
         for name in ["training-curves", "confusion-matrix", "cmd-regions", "cmd-outcome", "pairs-truth"] {
             for ext in ["svg", "png"] {
                 #expect(FileManager.default.fileExists(atPath: run.url.appendingPathComponent("figures/\(name).\(ext)").path), "\(name).\(ext)")
