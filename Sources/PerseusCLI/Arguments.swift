@@ -12,3 +12,21 @@ extension StretchKind: ExpressibleByArgument {}
 extension Recipe: ExpressibleByArgument {}
 extension SplitName: ExpressibleByArgument {}
 extension JudgedSplit: ExpressibleByArgument {}
+
+/// A value, or `none` for its absence (no magnitude cut, no held-out split): parsed once, here.
+struct OrNone<Value: ExpressibleByArgument>: ExpressibleByArgument {
+    var value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    init?(argument: String) {
+        if argument.lowercased() == "none" {
+            value = nil
+        } else {
+            guard let parsed = Value(argument: argument) else { return nil }
+            value = parsed
+        }
+    }
+
+    var defaultValueDescription: String { value.map { "\($0)" } ?? "none" }
+}

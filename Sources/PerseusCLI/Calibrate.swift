@@ -21,14 +21,11 @@ struct Calibrate: ParsableCommand {
     @OptionGroup var checkpoint: RunOption
     @Option(help: "Prepared dataset folder (from `perseus prepare`).") var data: String
     @Option(help: "Split to fit the temperature on.") var split: SplitName = .validation
-    @Option(help: "Split to judge the calibration on (none to skip).") var heldOut: String = "test"
+    @Option(help: "Split to judge the calibration on (none to skip).") var heldOut = OrNone<SplitName>(.test)
     @Option(help: "Equal-width confidence bins of the ECE and the diagram.") var bins: Int = 10
 
     func validate() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
-        guard heldOut == "none" || SplitName(rawValue: heldOut) != nil else {
-            throw ValidationError("--held-out takes test, holdout, validation, train or none, not '\(heldOut)'")
-        }
     }
 
     func run() throws {
@@ -49,7 +46,7 @@ struct Calibrate: ParsableCommand {
         print(String(format: "temperature %.4f fitted on %d %@ objects", calibration.temperature, calibration.objects, split.rawValue))
         print(String(format: "  %@: NLL %.4f -> %.4f, ECE %.4f -> %.4f", split.rawValue, calibration.nllBefore, calibration.nllAfter,
                      calibration.eceBefore, calibration.eceAfter))
-        if let heldOut = SplitName(rawValue: heldOut) {
+        if let heldOut = heldOut.value {
             let chosen = try objects(heldOut)
             let before = try predictions(chosen), after = try predictions(chosen, temperature: calibration.temperature)
             let (b, a) = (try before.calibration(bins: bins), try after.calibration(bins: bins))
@@ -64,6 +61,6 @@ struct Calibrate: ParsableCommand {
             try canvas.writePNG(to: folder.url.appendingPathComponent("reliability.png"))
         }
         try calibration.save(run: folder)
-        print("wrote \(folder.calibration.path)" + (heldOut != "none" ? " and reliability.svg/.png" : ""))
+        print("wrote \(folder.calibration.path)" + (heldOut.value != nil ? " and reliability.svg/.png" : ""))
     }
 }

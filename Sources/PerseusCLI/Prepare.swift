@@ -28,8 +28,8 @@ struct Prepare: ParsableCommand {
     @Option(help: "Folder of wider cutouts at the same scale (rotations are cropped from them).") var imagesWide: String?
     @Option(help: "Folder of the spectroscopic objects' cutouts (default: --images).") var spectraImages: String?
     @Option(help: "Output dataset folder.") var out: String
-    @Option(help: "Keep objects with magnitude <= this ('none' keeps every magnitude).") var maxMag: String = "19.4"
-    @Option(help: "Drop images with more than this fraction of red-dominated pixels ('none' keeps all).") var maxRed: String = "0.5"
+    @Option(help: "Keep objects with magnitude <= this ('none' keeps every magnitude).") var maxMag = OrNone<Double>(19.4)
+    @Option(help: "Drop images with more than this fraction of red-dominated pixels ('none' keeps all).") var maxRed = OrNone<Double>(0.5)
     @Option(help: "Drop objects with any of these SDSS photo flags (comma-separated names, e.g. SATURATED,NODEBLEND).") var rejectFlags: String = ""
     @Option(help: "Catalogue columns to carry as parameters for the catalogue model (comma-separated; 'none'). Default: the PCC's photometric and structural fields 6-19 when the catalogue has them.") var parameters: String?
     @Flag(help: "Drop objects that SDSS classifies as stars (spectroscopic class or photometric type).") var removeStars = false
@@ -71,8 +71,8 @@ struct Prepare: ParsableCommand {
         options.spectra = spectra.map(URL.init(fileURLWithPath:))
         options.wideImages = imagesWide.map(URL.init(fileURLWithPath:))
         options.spectraImages = spectraImages.map(URL.init(fileURLWithPath:))
-        options.rules.maxMagnitude = try limit(maxMag, "--max-mag")
-        options.rules.maxRedFraction = try limit(maxRed, "--max-red")
+        options.rules.maxMagnitude = maxMag.value
+        options.rules.maxRedFraction = maxRed.value
         options.rules.rejectFlags = rejectFlags.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         options.rules.removeStars = removeStars ? .either : nil
         options.spectraHeldOut = !spectraInTraining
@@ -81,11 +81,5 @@ struct Prepare: ParsableCommand {
         }
         options.split.balance = balance
         return options
-    }
-
-    private func limit(_ text: String, _ option: String) throws -> Double? {
-        if text.lowercased() == "none" { return nil }
-        guard let value = Double(text) else { throw ValidationError("\(option) takes a number or 'none', not '\(text)'") }
-        return value
     }
 }
