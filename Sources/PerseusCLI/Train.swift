@@ -30,16 +30,16 @@ struct Train: ParsableCommand {
     @Option(help: "Run folder to create (or to continue with --resume).") var out: String
     @Option(help: "Starting settings: perseus (the default and the better: 64x64, 12 epochs, online rotations and flips, SGD with Nesterov momentum, cosine decay, bright objects drawn four times per epoch, and the catalogue model) or study (the study's, to reproduce it: 200x200, 200 epochs, x15 rotations, SGD with exponential decay, batch 20).") var recipe: Recipe = .default
     @Option(help: "YAML file of run settings (any field of the run configuration), applied over the recipe.") var config: String?
-    @Option(help: "Architecture: \(Architecture.names).") var model: Architecture?
+    @Option(help: "Architecture (vit-tiny: a small vision transformer).") var model: Architecture?
     @Option(help: "Network input side in pixels; cutouts are area-resized to it (200 keeps 0.1\"/px; 50 is SDSS's native 0.4\"/px).") var size: Int?
     @Flag(help: "Train on greyscale images.") var grey = false
     @Option(help: "Input bands (default: as many as the cutouts have: 3 for colour images, N for an N-band FITS cube).") var channels: Int?
-    @Option(help: "Per-band stretch before normalising: asinh, none, or auto (asinh for FITS cutouts).") var stretch: StretchKind?
+    @Option(help: "Per-band stretch before normalising (auto: asinh for FITS cutouts).") var stretch: StretchKind?
     @Option(help: "Maximum number of epochs.") var epochs: Int?
     @Option(help: "Batch size.") var batch: Int?
     @Option(help: "Initial learning rate.") var learningRate: Float?
     @Option(help: "Random seed (weights, order, augmentation).") var seed: UInt64?
-    @Option(help: "Augmentation: rotations (the study's x15), online (random angle and flips) or none.") var augmentation: AugmentationKind?
+    @Option(help: "Augmentation: the study's x15 rotations, online (a random angle and flips per draw), or none.") var augmentation: AugmentationKind?
     @Option(help: "Early-stopping patience in epochs (0: off).") var patience: Int?
     @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(name: .customLong("init"), help: ArgumentHelp("Start from these weights (fine-tuning): a run's best.safetensors or a torchvision ResNet state dict saved as safetensors. The backbone must match the model and bands; the head is kept only if it fits the classes, else a new one is made. Normalisation is measured on this run's data.", valueName: "file.safetensors")) var initFrom: String?
