@@ -22,7 +22,4 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
     public func visionTransformer(imageSize: Int) -> VisionTransformerConfiguration? {
         self == .vitTiny ? .tiny(imageSize: imageSize) : nil
     }
-
-    /// The names, comma-separated, for help texts and errors.
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
