@@ -23,17 +23,9 @@ mkdir -p "$WORK"
 RUN=$WORK/run32
 IMAGES=$WORK/demo/field
 
-catalogue() {  # catalogue ROWS FILE
-    ls "$IMAGES/cutouts" | awk -v rows="$1" '{ f[n++] = $0 } END {
-        print "name,ra,dec,file"
-        for (r = 0; r < rows; r++) {
-            file = (r % 101 == 100) ? "cutouts/absent.png" : "cutouts/" f[r % n]
-            printf "OBJ-%d,%.4f,%.4f,%s\n", r, (r % 3600) * 0.1, -30 + int(r / 3600) * 0.001, file
-        }
-    }' > "$2"
-}
-catalogue "$ROWS" "$WORK/catalogue.csv"
-catalogue 10000 "$WORK/catalogue-1e4.csv"
+source "$ROOT/scripts/cyclic-catalogue.sh"
+catalogue "$IMAGES/cutouts" "$ROWS" "$WORK/catalogue.csv"
+catalogue "$IMAGES/cutouts" 10000 "$WORK/catalogue-1e4.csv"
 echo "catalogue: $ROWS rows, $(du -h "$WORK/catalogue.csv" | cut -f1), cutouts from $IMAGES/cutouts ($(ls "$IMAGES/cutouts" | wc -l) files)"
 
 common=(--run "$RUN" --images "$IMAGES" --image-column file --quiet)

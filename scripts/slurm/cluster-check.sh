@@ -102,17 +102,9 @@ submit() { local id; id=$(sbatch --parsable "$@"); echo "${id%%;*}"; }   # then 
 # --- data: a small demo field (200 cutouts), catalogues that point at its cutouts cyclically
 [ -d "$WORK/demo/dataset" ] || "$PERSEUS" demo --out "$WORK/demo" --epochs 1 --objects 200 > "$WORK/demo.log" 2>&1
 IMAGES=$WORK/demo/field
-catalogue() {  # catalogue ROWS FILE: row r is the same in every catalogue, so a shorter one is a prefix of a longer
-    ls "$IMAGES/cutouts" | awk -v rows="$1" '{ f[n++] = $0 } END {
-        print "name,ra,dec,file"
-        for (r = 0; r < rows; r++) {
-            file = (r % 101 == 100) ? "cutouts/absent.png" : "cutouts/" f[r % n]
-            printf "OBJ-%d,%.4f,%.4f,%s\n", r, (r % 3600) * 0.1, -30 + int(r / 3600) * 0.001, file
-        }
-    }' > "$2"
-}
-[ -f "$WORK/catalogue.csv" ] && [ "$(wc -l < "$WORK/catalogue.csv")" -eq $((ROWS + 1)) ] || catalogue "$ROWS" "$WORK/catalogue.csv"
-[ -f "$WORK/catalogue-1e6.csv" ] || catalogue "$LIMIT_ROWS" "$WORK/catalogue-1e6.csv"
+source "$ROOT/scripts/cyclic-catalogue.sh"
+[ -f "$WORK/catalogue.csv" ] && [ "$(wc -l < "$WORK/catalogue.csv")" -eq $((ROWS + 1)) ] || catalogue "$IMAGES/cutouts" "$ROWS" "$WORK/catalogue.csv"
+[ -f "$WORK/catalogue-1e6.csv" ] || catalogue "$IMAGES/cutouts" "$LIMIT_ROWS" "$WORK/catalogue-1e6.csv"
 CUTOUTS=$(ls "$IMAGES/cutouts" | wc -l)
 say "data: $CUTOUTS cutouts; catalogues of $ROWS and $LIMIT_ROWS rows"
 
