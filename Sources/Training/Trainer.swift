@@ -1,9 +1,5 @@
-import Autodiff
 import Dataset
-import Files
 import Foundation
-import Imaging
-import NN
 import Tensor
 
 /// What a finished (or early-stopped) run achieved.
