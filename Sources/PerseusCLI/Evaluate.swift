@@ -35,7 +35,7 @@ struct Evaluate: ParsableCommand {
         var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let (predicted, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
+        let (predicted, alone, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
                                                 catalogue: !combination.noCatalogueModel, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: reference, threshold: threshold,
                                            classNames: classNames)
@@ -44,15 +44,12 @@ struct Evaluate: ParsableCommand {
         print("")
         print(evaluation.text)
         // Beside a combined model, the network alone: what a field without the catalogue's measurements gets.
-        var networkAlone: RunEvaluation?
-        if notes.contains(where: { $0.contains("catalogue model combined in") }) {
-            let (alone, _) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
-                                             catalogue: false, last: last)
-            let judged = try RunEvaluation(predictions: alone, objects: objects, reference: reference, threshold: threshold,
-                                           classNames: classNames)
+        let networkAlone = try alone.map {
+            try RunEvaluation(predictions: $0, objects: objects, reference: reference, threshold: threshold, classNames: classNames)
+        }
+        if let networkAlone {
             print("")
-            RunEvaluation.comparison(combined: evaluation, networkAlone: judged).forEach { print($0) }
-            networkAlone = judged
+            RunEvaluation.comparison(combined: evaluation, networkAlone: networkAlone).forEach { print($0) }
         }
         print(calibrationSummary(predicted))
         if let json {

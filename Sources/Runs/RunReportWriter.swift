@@ -82,7 +82,7 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
     }
     let trained = try TrainedModel.load(run: run, last: request.last)
     // The same predictions `perseus evaluate` judges by, so the two agree on the same run and data.
-    let (predictions, judgedWith) = try predictRuns([run.url.path], objects: objects, tta: request.tta,
+    let (predictions, _, judgedWith) = try predictRuns([run.url.path], objects: objects, tta: request.tta,
                                                     calibrated: request.calibrated, catalogue: request.catalogue,
                                                     last: request.last)
     let evaluation = try RunEvaluation(predictions: predictions, objects: objects, reference: dataset.objects,

@@ -44,7 +44,7 @@ import Testing
 
         #expect(try TrainedModel.classes(run: run.url) == ["blob", "streak", "point"])
         let test = dataset.objects(in: .test)
-        let (predictions, _) = try predictRuns([run.url.path], objects: test, tta: false, calibrated: true)
+        let (predictions, _, _) = try predictRuns([run.url.path], objects: test, tta: false, calibrated: true)
         #expect(predictions.classCount == 3 && predictions.probabilities.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-4 })
         let evaluation = try RunEvaluation(predictions: predictions, objects: test, reference: dataset.objects,
                                            classNames: dataset.classNames)
@@ -93,7 +93,7 @@ import Testing
         calibration.temperature = 3  // far from 1, so using it or not shows
         try calibration.save(run: run)
 
-        let (evaluated, _) = try predictRuns([run.url.path], objects: validation, tta: false, calibrated: true)
+        let (evaluated, _, _) = try predictRuns([run.url.path], objects: validation, tta: false, calibrated: true)
         let result = try writeRunReport(RunReportRequest(run: run.url, data: work.appendingPathComponent("dataset"), split: .validation))
         #expect(result.evaluation.predictions.memberProbability == evaluated.memberProbability)
         #expect(result.judgedWith.contains { $0.contains("temperature 3.000") })

@@ -1,5 +1,7 @@
 import Dataset
+import Files
 import Foundation
+import Tabular
 import Testing
 @testable import Runs
 @testable import Training
@@ -33,4 +35,46 @@ import Testing
         #expect(alone.magnitudeBins[0].recall == 1 && alone.magnitudeBins[2].recall == 0)
         #expect(alone.text.contains("members by r magnitude") && alone.json.contains("\"magnitude_bins\": [{\"bin\": \"r <= 19.4\""))
     }
+
+    /// `predictRuns` gives the network alone from the same runs when a catalogue model was combined in: the same
+    /// figures as asking for the network alone, with the temperature the combiner leaves out applied.
+    @Test func predictRunsGivesTheNetworkAloneBesideACatalogueModel() throws {
+        let work = try TinyRun.folder("network-alone")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let dataset = try TinyRun.dataset(in: work)
+        let configuration = TinyRun.configuration(epochs: 1)
+        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
+        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        var settings = BoostedTrees.Settings()
+        settings.rounds = 3
+        settings.minLeaf = 2
+        let trees = try BoostedTrees.fit(rows: (0..<20).map { [16 + Double($0 % 7), Double($0) / 5] }, labels: (0..<20).map { $0 % 2 },
+                                         features: ["magnitude", "size"], settings: settings)
+        try CatalogueModel(features: ["magnitude", "size"], trees: trees, combiner: LogisticRegression(coefficients: [0.5, 2], intercept: -0.25))
+            .save(in: run)
+        // A magnitude and a parameter, so that the catalogue model covers every object.
+        let objects = dataset.objects(in: .validation).enumerated().map { i, object in
+            var object = object
+            object.magnitude = 16 + Double(i % 7)
+            object.parameters = ["size": Double(i) / 2]
+            return object
+        }
+        for calibrated in [false, true] {
+            if calibrated {
+                var calibration = try RunCalibration.fit(try predictRuns([run.url.path], objects: objects, tta: false, calibrated: false,
+                                                                         catalogue: false).predictions,
+                                                         split: "validation", checkpoint: "best.safetensors")
+                calibration.temperature = 3  // far from 1, so leaving it out or not shows
+                try calibration.save(run: run)
+            }
+            let both = try predictRuns([run.url.path], objects: objects, tta: false, calibrated: calibrated)
+            let alone = try predictRuns([run.url.path], objects: objects, tta: false, calibrated: calibrated, catalogue: false)
+            let networkAlone = try #require(both.networkAlone, "a catalogue model was combined in")
+            #expect(networkAlone.memberProbability == alone.predictions.memberProbability)
+            #expect(alone.networkAlone == nil, "no catalogue model, nothing beside")
+            #expect(both.predictions.memberProbability != networkAlone.memberProbability)
+        }
+    }
 }
+
