@@ -15,6 +15,8 @@ final class TrainingSession {
     let optimizer: any Optimizer
     let schedule: any LearningRateSchedule
     let stepsPerEpoch: Int
+    /// The training and validation objects, hashed once: every commit records it, and a resume must match it.
+    let dataFingerprint: String
     var state: ResumeState
     let preprocessing: Preprocessing
     var average: WeightAverage?
@@ -30,7 +32,8 @@ final class TrainingSession {
         optimizer = config.makeOptimizer(for: model, extra: auxiliary?.parameters ?? [])
         stepsPerEpoch = (trainer.epochItems(1).count + config.batchSize - 1) / config.batchSize
         schedule = config.makeSchedule(stepsPerEpoch: stepsPerEpoch)
-        state = ResumeState(configuration: config, data: trainer.dataFingerprint)
+        dataFingerprint = trainer.dataFingerprint
+        state = ResumeState(configuration: config, data: dataFingerprint)
 
         if resume {
             let removed = trainer.run.removeStaleTemporaries()
@@ -38,7 +41,8 @@ final class TrainingSession {
         }
         let kept: [String: [String: StateTensor]]  // a resume file's average and auxiliary head
         if resume, FileManager.default.fileExists(atPath: trainer.run.resumeState.path) {
-            (preprocessing, kept) = try Self.restore(trainer, model: model, optimizer: optimizer, auxiliary: auxiliary, into: &state)
+            (preprocessing, kept) = try Self.restore(trainer, data: dataFingerprint, model: model, optimizer: optimizer,
+                                                     auxiliary: auxiliary, into: &state)
         } else {
             // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
             // the weights, so `initFrom` is applied only here.
@@ -59,11 +63,11 @@ final class TrainingSession {
     }
 
     /// Loads the resume file into the model, optimizer and auxiliary head; refuses one written with other settings.
-    private static func restore(_ trainer: Trainer, model: any Classifier, optimizer: any Optimizer, auxiliary: AuxiliaryTarget?,
+    private static func restore(_ trainer: Trainer, data: String, model: any Classifier, optimizer: any Optimizer, auxiliary: AuxiliaryTarget?,
                                 into state: inout ResumeState) throws -> (Preprocessing, [String: [String: StateTensor]]) {
         let run = trainer.run
         let saved = try ResumeState.load(run.resumeState, into: model, optimizer: optimizer)
-        let conflicts = saved.state.conflicts(with: trainer.configuration, data: trainer.dataFingerprint)
+        let conflicts = saved.state.conflicts(with: trainer.configuration, data: data)
         guard conflicts.isEmpty else {
             throw ConfigurationError(message: "\(run.resumeState.path) belongs to a run with other settings; "
                 + "resuming cannot change \(conflicts.joined(separator: ", ")). Resume with the run's own settings, or start a new run")
@@ -157,7 +161,7 @@ final class TrainingSession {
         state.epoch = row.epoch
         state.metrics.append(row)
         state.configuration = config
-        state.data = trainer.dataFingerprint
+        state.data = dataFingerprint
         if row.validationLoss < state.bestValidationLoss {
             state.bestValidationLoss = row.validationLoss
             state.bestEpoch = row.epoch
