@@ -36,9 +36,19 @@ extension PreparedDataset {
         for i in split.train { objects[pool[i]].split = .train }
         for i in split.validation { objects[pool[i]].split = .validation }
         for i in split.test { objects[pool[i]].split = .test }
-        return PreparedDataset(objects: objects, parameterNames: parameterNames)
+        return PreparedDataset(objects: objects, parameterNames: parameterNames, classNames: classNames)
     }
 
     /// Indices of the objects that take part in training and testing (all but holdout).
     public var splittable: [Int] { objects.indices.filter { objects[$0].split != .holdout } }
+}
+
+extension PreparedDataset {
+    /// K-fold cross-validation of this dataset by object (`crossValidationFolds` over every object but the holdout
+    /// ones, which keep theirs): dataset k has fold k as its test split.
+    public func crossValidationDatasets(folds: Int, seed: UInt64) -> [PreparedDataset] {
+        let pool = splittable
+        return crossValidationFolds(ids: pool.map { objects[$0].id }, labels: pool.map { objects[$0].label },
+                                    folds: folds, seed: seed).map { resplit($0, of: pool) }
+    }
 }

@@ -17,7 +17,8 @@ struct Explain: ParsableCommand {
         discussion: """
             For every object writes <id>.png (the network input), <id>-gradcam.png and <id>-ig.png (the maps laid \
             over it; bright yellow = most salient) and saliency.csv (id, true label when known, membership \
-            probability, whether the prediction is right, the files). Both maps explain the predicted class's \
+            probability (with more classes: the predicted class's name and p_<class> for every class), whether the \
+            prediction is right, the files). Both maps explain the predicted class's \
             log-odds. Grad-CAM uses the activation after --stage (layer4, the last convolutional stage, is coarse: \
             input/32 pixels); integrated gradients integrate the input gradient from a black image in --steps steps. \
             For a vision transformer run (vit-tiny) use --methods rollout,ig: <id>-rollout.png is the class token's \
@@ -69,12 +70,14 @@ struct Explain: ParsableCommand {
         let explainer = SaliencyExplainer(model: trained.model, preprocessing: trained.preprocessing)
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         let bar = ProgressBar(total: objects.count, label: "explain")
-        var rows = ["id,true_label,member_probability,correct,input,gradcam_or_rollout,ig"]
+        let classes = trained.configuration.classes
+        let scores = classes.count > 2 ? "label," + classes.map { csvField("p_" + $0) }.joined(separator: ",") : "member_probability"
+        var rows = ["id,true_label,\(scores),correct,input,gradcam_or_rollout,ig"]
         var right = 0
         for (i, object) in objects.enumerated() {
             let image = try samples.load(i, .identity)
             let p = try explainer.probabilities([image])[0]
-            let predicted = p[1] >= 0.5 ? 1 : 0
+            let predicted = classes.count > 2 ? mostProbable(p) : p[1] >= 0.5 ? 1 : 0
             let stem = safeFileStem(object.id)
             try writePNG(image, output.appendingPathComponent("\(stem).png"))
             var files = ["\(stem).png", "", ""]
@@ -97,7 +100,10 @@ struct Explain: ParsableCommand {
                 files[2] = "\(stem)-ig.png"
             }
             if labelled && predicted == object.label { right += 1 }
-            rows.append([csvField(object.id), labelled ? String(object.label) : "", String(format: "%.6f", p[1]),
+            let truth = labelled ? (classes.count > 2 ? csvField(classes[object.label]) : String(object.label)) : ""
+            let score = classes.count > 2 ? ([csvField(classes[predicted])] + p.map { String(format: "%.6f", $0) }).joined(separator: ",")
+                                          : String(format: "%.6f", p[1])
+            rows.append([csvField(object.id), truth, score,
                          labelled ? (predicted == object.label ? "1" : "0") : ""].joined(separator: ",") + "," + files.joined(separator: ","))
             bar.update(done: i + 1)
         }

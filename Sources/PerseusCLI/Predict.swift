@@ -13,7 +13,9 @@ struct Predict: ParsableCommand {
         abstract: "Predict cluster membership for every row of a catalogue (or every cutout in a folder), optionally as one shard of N.",
         discussion: """
             Writes one row per input row, in input order: row (0-based data-row index), id, ra, dec, member_probability, \
-            its spread over augmentations, label, status (ok, no_image, unreadable_image, bad_row) and the problem. \
+            its spread over augmentations, label (1: member), status (ok, no_image, unreadable_image, bad_row) and the \
+            problem. A run of more classes writes label (the most probable class's name), its probability's spread and \
+            p_<class> for every class in place of member_probability, spread and label. \
             The catalogue is read as a stream and results are appended as they are made, with FILE.progress recording \
             what is done after every flush: running the same command again resumes a killed run without duplicates or \
             gaps. --shard I/N (1-based) takes the rows whose index r has r % N == I-1; join the N outputs with `perseus merge`.
@@ -45,25 +47,11 @@ struct Predict: ParsableCommand {
     func run() throws {
         let shard = try parsedShard()
         if let threads { Parallel.setThreadCount(threads) }
-        let output = URL(fileURLWithPath: out)
-        let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
-        let written = try ShardTable.open(output, shard: shard, input: input, force: force)
-        if written.isFinished {
-            try ShardTable.finish(output)
-            print("shard \(shard): \(out) is already finished (\(written.progress.rows) rows); nothing to do")
-            return
-        }
-        let resumedAt = written.progress.nextRow
-        if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
         var members: [ShardPrediction.Member] = []
         for path in runs.folders {
             let folder = try RunFolder.open(URL(fileURLWithPath: path))
             var trained = try TrainedModel.load(run: folder)
             if combination.noCatalogueModel { trained.catalogueModel = nil }
-            // The streamed output has one membership column; more classes are predicted by `evaluate --predictions`.
-            guard trained.configuration.classes.count == 2 else {
-                throw ValidationError("\(path) tells \(trained.configuration.classes.count) classes apart; `perseus predict` streams membership (two classes) only so far. For class names and p_<class> columns use `perseus evaluate --run \(path) --image-folders DIR (or --catalog FILE --images DIR) --predictions FILE`")
-            }
             let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !combination.noCalibration,
                                                                catalogueModel: !combination.noCatalogueModel)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
@@ -71,6 +59,17 @@ struct Predict: ParsableCommand {
                   + (calibration.map { String(format: ", temperature %.3f (calibration.json)", $0.temperature) } ?? "")
                   + (trained.catalogueModel != nil ? ", catalogue model" : ""))
         }
+        var prediction = try ShardPrediction(members: members)
+        let output = URL(fileURLWithPath: out)
+        let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
+        let written = try ShardTable.open(output, shard: shard, input: input, classNames: prediction.classNames, force: force)
+        if written.isFinished {
+            try ShardTable.finish(output)
+            print("shard \(shard): \(out) is already finished (\(written.progress.rows) rows); nothing to do")
+            return
+        }
+        let resumedAt = written.progress.nextRow
+        if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
         var catalogueParameters: [String] = []
         for name in members.flatMap({ $0.trained.catalogueModel?.parameterNames ?? [] }) where !catalogueParameters.contains(name) {
             catalogueParameters.append(name)
@@ -85,7 +84,6 @@ struct Predict: ParsableCommand {
             if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
             source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
         }
-        var prediction = ShardPrediction(members: members)
         prediction.augmentations = judging.tta ? AugmentationPlan.study().augmentations : [.identity]
         prediction.batchSize = batch
         prediction.flushRows = flush

@@ -15,7 +15,9 @@ struct Prepare: ParsableCommand {
             Spectroscopic objects are labelled by redshift (star z < 0.01, member 0.01 < z < 0.033, background \
             above). --image-folders DIR reads a labelled image set laid out one subfolder per class (torchvision's \
             ImageFolder): the subfolder's name is the class, the images may have any names. Writes objects.csv, \
-            classes.txt and cleaning.txt (every removal and why).
+            classes.txt and cleaning.txt (every removal and why). With --folds K it also writes OUT/fold-1 ... \
+            OUT/fold-K for K-fold cross-validation by object (stratified by class; dataset k tests on fold k, its \
+            other objects split 75/25 into training and validation); scripts/cross-validate.sh trains and judges them.
             """)
 
     @Option(help: "Catalogue: the PCC fixed-width export, an SDSS/CasJobs CSV, any CSV with ids (and label; ra, dec to cross-match), or a FITS table.") var catalog: String?
@@ -36,6 +38,7 @@ struct Prepare: ParsableCommand {
     @Flag(help: "Put the spectroscopic objects into train/validation/test instead of holding them out as an independent test set.") var spectraInTraining = false
     @Flag(help: "Balance the classes by leaving out objects of the larger class.") var balance = false
     @Option(help: "Seed of the split.") var seed: UInt64 = 42
+    @Option(help: "Also write OUT/fold-1 ... OUT/fold-K: K-fold cross-validation by object (0: none).") var folds = 0
     @Flag(help: "Replace an existing dataset folder.") var force = false
 
     func validate() throws {
@@ -43,6 +46,7 @@ struct Prepare: ParsableCommand {
             throw ValidationError("give --catalog and --images, or --image-folders alone")
         }
         if imageFolders != nil, classes != nil { throw ValidationError("--image-folders takes its classes from the subfolders' names; drop --classes") }
+        guard folds == 0 || folds >= 2 else { throw ValidationError("--folds takes 2 or more (0: no cross-validation)") }
     }
 
     func run() throws {
@@ -61,6 +65,13 @@ struct Prepare: ParsableCommand {
         try preparation.dataset.write(to: output, cleaning: preparation.cleaningText)
         print(preparation.summary)
         print("\nwrote \(output.appendingPathComponent("objects.csv").path), classes.txt (\(preparation.dataset.classNames.joined(separator: ", "))) and cleaning.txt")
+        guard folds > 0 else { return }
+        for (k, fold) in preparation.dataset.crossValidationDatasets(folds: folds, seed: seed).enumerated() {
+            let folder = output.appendingPathComponent("fold-\(k + 1)")
+            try fold.write(to: folder, cleaning: preparation.cleaningText + "\nfold \(k + 1) of \(folds) (seed \(seed)): the test split is this fold\n")
+            let counts = [SplitName.train, .validation, .test].map { split in fold.objects.filter { $0.split == split }.count }
+            print("wrote \(folder.path): train \(counts[0]), validation \(counts[1]), test \(counts[2])")
+        }
     }
 
     private func options(catalog: String, images: String) throws -> PreparationOptions {

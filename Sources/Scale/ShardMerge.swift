@@ -65,9 +65,13 @@ private func mergeShardRows(_ given: [URL], into out: URL) throws -> MergeSummar
     let inputRows = shards[0].progress.inputRows!
 
     let readers = try shards.map { try ByteReader(url: $0.url) }
-    let header = Array(ShardOutput.header.utf8.dropLast())
-    for (i, reader) in readers.enumerated() where try reader.line() != header {
-        throw ShardError("\(shards[i].url.path) does not start with the shard header \(ShardOutput.header.dropLast())")
+    // Every shard's header is the first's: the same classes, so the same columns.
+    let header = try readers[0].line() ?? []
+    guard header.starts(with: Array("row,id,ra,dec,".utf8)), header.reversed().starts(with: Array(",status,problem".utf8).reversed()) else {
+        throw ShardError("\(shards[0].url.path) does not start with a predictions header (row,id,ra,dec,...,status,problem)")
+    }
+    for (i, reader) in readers.enumerated().dropFirst() where try reader.line() != header {
+        throw ShardError("\(shards[i].url.path) has other columns than \(shards[0].url.path) (\(String(decoding: header, as: UTF8.self))): the shards were predicted with runs of other classes")
     }
 
     let folder = out.deletingLastPathComponent()
@@ -83,7 +87,8 @@ private func mergeShardRows(_ given: [URL], into out: URL) throws -> MergeSummar
     }
     var buffer: [UInt8] = []
     buffer.reserveCapacity(1 << 20)
-    buffer += Array(ShardOutput.header.utf8)
+    buffer += header
+    buffer.append(UInt8(ascii: "\n"))
     func drain() throws {
         do { try handle.write(contentsOf: buffer) } catch {
             throw ShardError("cannot write \(temporary.path): \(error.localizedDescription)")

@@ -1,3 +1,5 @@
+import Astro
+import Dataset
 import Files
 import Foundation
 import Runs
@@ -25,9 +27,17 @@ public struct ShardProgress: Codable, Equatable, Sendable {
 
 /// A shard's output CSV and its progress record.
 public final class ShardOutput {
-    public static let header = "row,id,ra,dec,member_probability,spread,label,status,problem\n"
+    /// The output's header line. Membership (two classes): `row,id,ra,dec,member_probability,spread,label,status,
+    /// problem`, the label 0 or 1. More classes: `row,id,ra,dec,label,spread,p_<class>...,status,problem`, the label
+    /// the most probable class's name and the spread that of its probability.
+    public static func header(classNames: [String]) -> String {
+        guard classNames.count > 2 else { return "row,id,ra,dec,member_probability,spread,label,status,problem\n" }
+        return "row,id,ra,dec,label,spread,\(classNames.map { csvField("p_" + $0) }.joined(separator: ",")),status,problem\n"
+    }
 
     public let url: URL
+    /// This output's header line (see `header(classNames:)`).
+    public let header: String
     public private(set) var progress: ShardProgress
     private let handle: FileHandle?
 
@@ -37,10 +47,12 @@ public final class ShardOutput {
 
     public var progressURL: URL { Self.progressURL(for: url) }
 
-    /// Opens the output of `shard` over `input`: a new file holding the header or, when a progress record is
-    /// present, the file cut back to what it records. `force` starts afresh.
-    public init(_ url: URL, shard: Shard, input: String, force: Bool) throws {
+    /// Opens the output of `shard` over `input` for `classNames`: a new file holding the header or, when a progress
+    /// record is present, the file cut back to what it records (its header must be this one). `force` starts afresh.
+    public init(_ url: URL, shard: Shard, input: String, classNames: [String] = ClassList.memberNames, force: Bool) throws {
         self.url = url
+        let header = Self.header(classNames: classNames)
+        self.header = header
         let fm = FileManager.default
         let progressURL = Self.progressURL(for: url)
         if force {
@@ -60,6 +72,10 @@ public final class ShardOutput {
             guard let size, size >= recorded.bytes else {
                 throw ShardError("\(url.path) is shorter than its progress record says (\(recorded.bytes) bytes); it cannot be resumed: use --force")
             }
+            let written = try? ByteReader(url: url).line().map { String(decoding: $0, as: UTF8.self) + "\n" }
+            guard written == header else {
+                throw ShardError("\(url.path) was begun with the columns \((written ?? "").dropLast()), but this prediction writes \(header.dropLast()) (other classes); choose another --out or use --force to start afresh")
+            }
             guard truncate(url.path, off_t(recorded.bytes)) == 0 else {
                 throw ShardError("cannot cut \(url.path) back to \(recorded.bytes) bytes: \(String(cString: strerror(errno)))")
             }
@@ -67,11 +83,10 @@ public final class ShardOutput {
             if fm.fileExists(atPath: url.path) {
                 throw ShardError("\(url.path) exists without a progress record (\(progressURL.lastPathComponent)); use --force to replace it or choose another --out")
             }
-            let header = Data(Self.header.utf8)
-            guard fm.createFile(atPath: url.path, contents: header) else {
+            guard fm.createFile(atPath: url.path, contents: Data(header.utf8)) else {
                 throw ShardError("cannot create \(url.path)")
             }
-            progress = ShardProgress(shard: shard.description, input: input, nextRow: 0, bytes: header.count, rows: 0,
+            progress = ShardProgress(shard: shard.description, input: input, nextRow: 0, bytes: header.utf8.count, rows: 0,
                                      predicted: 0, finished: false, inputRows: nil)
             try Self.record(progress, at: progressURL)
         }

@@ -23,6 +23,8 @@ public struct ShardPrediction {
     }
 
     public var members: [Member]
+    /// The classes every member tells apart (label order).
+    public var classNames: [String] { members[0].trained.configuration.classes }
     public var augmentations: [Augmentation] = [.identity]
     public var batchSize = 64
     public var flushRows = 1024
@@ -34,8 +36,13 @@ public struct ShardPrediction {
         members = [Member(trained: trained, temperature: temperature)]
     }
 
-    public init(members: [Member]) {
+    /// An ensemble: its members must tell the same classes apart, in the same order.
+    public init(members: [Member]) throws {
         precondition(!members.isEmpty, "ShardPrediction: no runs")
+        let classes = members[0].trained.configuration.classes
+        if let other = members.first(where: { $0.trained.configuration.classes != classes }) {
+            throw ShardError("an ensemble's runs must tell the same classes apart: \(members[0].trained.checkpoint.deletingLastPathComponent().path) has \(classes.joined(separator: ", ")), \(other.trained.checkpoint.deletingLastPathComponent().path) has \(other.trained.configuration.classes.joined(separator: ", "))")
+        }
         self.members = members
     }
 
@@ -72,9 +79,10 @@ public struct ShardPrediction {
         }
         // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
         let failures = FailureLog()
-        // Position in the flush -> (probability, spread), for the rows the networks saw: each member's probability
-        // (its catalogue model combined in), then `ensemble`'s mean and spread over members and augmentations.
-        var probability: [Int: (Double, Double)] = [:]
+        // Position in the flush -> the ensemble's class probabilities and spread, for the rows the networks saw: each
+        // member's probabilities (its catalogue model combined in), then `ensemble`'s mean and spread over members
+        // and augmentations.
+        var predictedAt: [Int: (probabilities: [Double], spread: Double)] = [:]
         if !objects.isEmpty {
             var predicted: [Predictions] = []
             for member in members {
@@ -88,25 +96,32 @@ public struct ShardPrediction {
                     }
                 }
                 let p = try probabilities(guarded, member)
-                let network = Predictions(ids: base.ids, labels: base.labels, memberProbability: p.map(\.mean),
-                                          spread: p.map(\.spread), loss: 0)
+                let network = Predictions(ids: base.ids, labels: base.labels, memberProbability: p.map { $0.mean[1] },
+                                          spread: p.map(\.spread), loss: 0,
+                                          probabilities: classNames.count > 2 ? p.map(\.mean) : nil)
                 predicted.append(member.trained.catalogueModel?.apply(to: network, objects: objects) ?? network)
             }
             let combined = try ensemble(predicted)
-            for (j, i) in wanted.enumerated() { probability[i] = (combined.memberProbability[j], combined.spread[j]) }
+            for (j, i) in wanted.enumerated() { predictedAt[i] = (combined.probabilities[j], combined.spread[j]) }
         }
         var problems: [Int: RowProblem] = [:]
         for (k, message) in failures.all { problems[wanted[k]] = .unreadableImage(message) }
+        let noPrediction = String(repeating: ",", count: classNames.count > 2 ? classNames.count + 1 : 2)
+        func number(_ x: Double) -> String { String(format: "%.6f", x) }
         var text = ""
         var predicted = 0
         for (i, row) in rows.enumerated() {
             text += "\(row.row),\(csvField(row.id)),\(row.ra.map { "\($0)" } ?? ""),\(row.dec.map { "\($0)" } ?? ""),"
             if let problem = row.problem ?? problems[i] {
-                text += ",,,\(problem.status),\(csvField(problem.message))\n"
+                text += "\(noPrediction),\(problem.status),\(csvField(problem.message))\n"
+                continue
+            }
+            let (p, spread) = predictedAt[i]!
+            predicted += 1
+            if classNames.count > 2 {
+                text += "\(csvField(classNames[mostProbable(p)])),\(number(spread)),\(p.map(number).joined(separator: ",")),ok,\n"
             } else {
-                let (p, spread) = probability[i]!
-                predicted += 1
-                text += "\(String(format: "%.6f", p)),\(String(format: "%.6f", spread)),\(p >= threshold ? 1 : 0),ok,\n"
+                text += "\(number(p[1])),\(number(spread)),\(p[1] >= threshold ? 1 : 0),ok,\n"
             }
         }
         try output.append(text, rows: rows.count, predicted: predicted, nextRow: rows.last!.row + 1)
@@ -115,17 +130,19 @@ public struct ShardPrediction {
 }
 
 extension ShardPrediction {
-    /// Member probability (mean and spread over the augmentations) of each sample, batch by batch on this thread.
+    /// Every class's probability (mean over the augmentations) of each sample, with the spread of the membership
+    /// probability (two classes) or of the most probable class's (more), batch by batch on this thread.
     /// Every batch has exactly `batchSize` images (a short one is padded with blanks whose results are dropped):
     /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
     /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
     /// Not `predict(...)`, whose prefetcher thread per call also raised it by megabytes per flush.
-    func probabilities(_ samples: SampleSet, _ member: Member) throws -> [(mean: Double, spread: Double)] {
+    func probabilities(_ samples: SampleSet, _ member: Member) throws -> [(mean: [Double], spread: Double)] {
         let model = member.trained.model, preprocessing = member.trained.preprocessing
+        let classes = classNames.count
         model.eval()
         defer { model.train() }
-        var sums = [Double](repeating: 0, count: samples.count)
-        var squares = [Double](repeating: 0, count: samples.count)
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: classes), count: samples.count)
+        var squares = sums
         for augmentation in augmentations {
             for start in stride(from: 0, to: samples.count, by: batchSize) {
                 let items = start..<min(start + batchSize, samples.count)
@@ -138,16 +155,19 @@ extension ShardPrediction {
                 let logits = try withNoGrad { try model(Variable(batch)) }.value
                 let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
                 for (row, item) in items.enumerated() {
-                    let member = Double(p[row, 1])
-                    sums[item] += member
-                    squares[item] += member * member
+                    for c in 0..<classes {
+                        let q = Double(p[row, c])
+                        sums[item][c] += q
+                        squares[item][c] += q * q
+                    }
                 }
             }
         }
         let k = Double(augmentations.count)
         return zip(sums, squares).map { sum, square in
-            let mean = sum / k
-            return (mean, max(0, square / k - mean * mean).squareRoot())
+            let mean = sum.map { $0 / k }
+            let c = classes > 2 ? mostProbable(mean) : 1
+            return (mean, max(0, square[c] / k - mean[c] * mean[c]).squareRoot())
         }
     }
 }

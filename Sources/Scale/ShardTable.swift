@@ -1,4 +1,5 @@
 import Astro
+import Dataset
 import Foundation
 
 /// Prediction outputs as typed tables: `perseus predict` and `perseus merge` write CSV, or a FITS binary table when
@@ -14,7 +15,8 @@ public enum ShardTable {
 
     /// Opens the rows of `out` for shard `shard` (see `ShardOutput.init`); a FITS file already at `out` without
     /// its rows file is refused unless `force`, as a CSV without its progress record is.
-    public static func open(_ out: URL, shard: Shard, input: String, force: Bool) throws -> ShardOutput {
+    public static func open(_ out: URL, shard: Shard, input: String, classNames: [String] = ClassList.memberNames,
+                            force: Bool) throws -> ShardOutput {
         let stream = streamURL(for: out)
         let fm = FileManager.default
         if stream != out {
@@ -23,7 +25,7 @@ public enum ShardTable {
                 throw ShardError("\(out.path) exists without its rows file \(stream.lastPathComponent) and progress record; use --force to replace it or choose another --out")
             }
         }
-        return try ShardOutput(stream, shard: shard, input: input, force: force)
+        return try ShardOutput(stream, shard: shard, input: input, classNames: classNames, force: force)
     }
 
     /// Writes the FITS table `out` from its finished rows (nothing to do for a CSV output).
@@ -35,13 +37,16 @@ public enum ShardTable {
         try read(stream).write(to: out)
     }
 
-    /// A predictions CSV (a shard's or a merge's: `row,id,ra,dec,member_probability,spread,label,status,problem`)
-    /// as a typed table: ra and dec in degrees, missing values where a row has no prediction.
+    /// A predictions CSV (a shard's or a merge's, with either header of `ShardOutput.header(classNames:)`) as a typed
+    /// table: ra and dec in degrees, missing values where a row has no prediction.
     public static func read(_ csv: URL) throws -> OutputTable {
         let table = try CatalogTable.readCSV(csv)
-        let expected = ShardOutput.header.dropLast().split(separator: ",").map(String.init)
-        guard table.columns == expected else {
-            throw ShardError("\(csv.path) does not have the predictions header \(ShardOutput.header.dropLast()) (it has \(table.columns.joined(separator: ",")))")
+        let columns = table.columns
+        let membership = ShardOutput.header(classNames: ClassList.memberNames).dropLast().split(separator: ",").map(String.init)
+        let classNames = columns.count > 8 && columns[4] == "label" ? columns[6..<(columns.count - 2)].map { String($0.dropFirst(2)) } : []
+        guard columns == membership
+                || classNames.count > 2 && columns.map(csvField).joined(separator: ",") + "\n" == ShardOutput.header(classNames: classNames) else {
+            throw ShardError("\(csv.path) does not have a predictions header (\(membership.joined(separator: ",")), or row,id,ra,dec,label,spread,p_<class>...,status,problem); it has \(columns.joined(separator: ","))")
         }
         if let bad = table.malformed.first { throw ShardError("\(csv.path): \(bad)") }
         func cells(_ i: Int) -> [String?] { table.rows.map { $0.cells[i] } }
@@ -50,23 +55,24 @@ public enum ShardTable {
             try table.rows.map { row in
                 guard let text = row.cells[i] else { return nil }
                 guard let value = parse(text) else {
-                    throw ShardError("\(csv.path) line \(row.line): \(expected[i]) '\(text)' is not \(what)")
+                    throw ShardError("\(csv.path) line \(row.line): \(columns[i]) '\(text)' is not \(what)")
                 }
                 return value
             }
         }
         func doubles(_ i: Int) throws -> [Double?] { try values(i, "a number") { Double($0) } }
-        func integers(_ i: Int) throws -> [Int64?] { try values(i, "an integer") { Int64($0) } }
+        func probability(_ i: Int) throws -> OutputTable.Column { .init(columns[i], .double(try doubles(i)), decimals: 6) }
+        let predicted: [OutputTable.Column] = classNames.isEmpty
+            ? [try probability(4), try probability(5), .init("label", .int64(try values(6, "an integer") { Int64($0) }))]
+            : [.init("label", .text(cells(4))), try probability(5)] + (try (6..<(columns.count - 2)).map(probability))
         return try OutputTable([
-            .init("row", .int64(try integers(0))),
+            .init("row", .int64(try values(0, "an integer") { Int64($0) })),
             .identifiers("id", cells(1).map { $0 ?? "" }),
             .init("ra", unit: "deg", .double(try doubles(2))),
             .init("dec", unit: "deg", .double(try doubles(3))),
-            .init("member_probability", .double(try doubles(4)), decimals: 6),
-            .init("spread", .double(try doubles(5)), decimals: 6),
-            .init("label", .int64(try integers(6))),
-            .init("status", .text(cells(7))),
-            .init("problem", .text(cells(8))),
+        ] + predicted + [
+            .init("status", .text(cells(columns.count - 2))),
+            .init("problem", .text(cells(columns.count - 1))),
         ])
     }
 }

@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 import Testing
 import Training
@@ -17,7 +18,7 @@ import Training
 
         // Every row once, in order, each with the status its catalogue row asks for.
         let table = try lines(whole)
-        #expect(table.first == Substring(ShardOutput.header.dropLast()))
+        #expect(table.first == Substring(ShardOutput.header(classNames: ClassList.memberNames).dropLast()))
         #expect(table.last == "")
         let body = table.dropFirst().dropLast()
         #expect(body.count == Self.rows)

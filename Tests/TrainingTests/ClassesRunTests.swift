@@ -63,6 +63,50 @@ import Testing
         }
     }
 
+    /// `perseus predict` and `perseus explain` on a three-class run: the class's name as the label and a
+    /// `p_<class>` column per class, summing to 1, the label the most probable.
+    @Test(.enabled(if: TrainCommand.executable != nil)) func predictAndExplainNameTheClasses() throws {
+        let work = try TinyRun.folder("classes3-cli")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let dataset = try Self.threeClassDataset(in: work)
+        var configuration = TinyRun.configuration(epochs: 1)
+        configuration.resolveClasses(from: dataset)
+        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
+        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        func perseus(_ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = TrainCommand.executable!
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "perseus \(arguments.joined(separator: " "))")
+        }
+        /// Rows of a CSV after its header, checked: the `p_` columns from `first` on sum to 1 and `label` names the largest.
+        func rows(_ url: URL, header: String, label: Int, first: Int) throws -> Int {
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+            #expect(lines.first.map(String.init) == header)
+            for line in lines.dropFirst() {
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                let p = cells[first..<(first + 3)].compactMap { Double($0) }
+                #expect(p.count == 3 && abs(p.reduce(0, +) - 1) < 1e-4, "\(line)")
+                #expect(cells[label] == Substring(dataset.classNames[mostProbable(p)]), "\(line)")
+            }
+            return lines.count - 1
+        }
+        let predictions = work.appendingPathComponent("p.csv")
+        try perseus(["predict", "--run", run.url.path, "--images", work.appendingPathComponent("cutouts").path,
+                     "--out", predictions.path, "--quiet"])
+        #expect(try rows(predictions, header: "row,id,ra,dec,label,spread,p_blob,p_streak,p_point,status,problem", label: 4, first: 6) == 32)  // 24 generated, 8 of them replaced by points
+        let maps = work.appendingPathComponent("maps")
+        try perseus(["explain", "--run", run.url.path, "--data", work.appendingPathComponent("dataset").path, "--out", maps.path,
+                     "--methods", "gradcam,ig", "--steps", "2"])
+        #expect(try rows(maps.appendingPathComponent("saliency.csv"),
+                         header: "id,true_label,label,p_blob,p_streak,p_point,correct,input,gradcam_or_rollout,ig", label: 2, first: 3) == 4)
+    }
+
     @Test func theDefaultRecipeIsPerseusAndTheStudysIsKept() {
         #expect(Recipe.default == .perseus)
         #expect(Recipe.default.configuration == TrainingConfiguration.recipe)
