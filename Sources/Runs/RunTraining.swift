@@ -25,7 +25,7 @@ public func train(_ configuration: TrainingConfiguration, on dataset: PreparedDa
     if configuration.catalogueModel {
         // The catalogue model combines membership log-odds: it has nothing to say about other classes.
         trainer.report(dataset.isMembership ? try CatalogueModel.fitAfterTraining(run: run, dataset: dataset)
-                       : "catalogue model skipped: it judges membership, and this run has \(dataset.classNames.count) classes")
+                       : "catalogue model skipped: it judges membership (background, member), and this run's classes are \(dataset.classNames.joined(separator: ", "))")
     }
     return outcome
 }

@@ -64,8 +64,9 @@ import Testing
     }
 
     /// `perseus predict` and `perseus explain` on a three-class run: the class's name as the label and a
-    /// `p_<class>` column per class, summing to 1, the label the most probable.
-    @Test(.enabled(if: TrainCommand.executable != nil)) func predictAndExplainNameTheClasses() throws {
+    /// `p_<class>` column per class, summing to 1, the label the most probable. `perseus evaluate` judges the same
+    /// objects alike from a folder per class and from a labelled catalogue with its cutouts.
+    @Test(.enabled(if: TrainCommand.executable != nil)) func predictExplainAndEvaluateNameTheClasses() throws {
         let work = try TinyRun.folder("classes3-cli")
         defer { try? FileManager.default.removeItem(at: work) }
         let dataset = try Self.threeClassDataset(in: work)
@@ -105,6 +106,27 @@ import Testing
                      "--methods", "gradcam,ig", "--steps", "2"])
         #expect(try rows(maps.appendingPathComponent("saliency.csv"),
                          header: "id,true_label,label,p_blob,p_streak,p_point,correct,input,gradcam_or_rollout,ig", label: 2, first: 3) == 4)
+
+        let folders = work.appendingPathComponent("folders")
+        var catalogue = "id,label\n"
+        for object in dataset.objects {
+            let folder = folders.appendingPathComponent(dataset.classNames[object.label])
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(object.image.lastPathComponent),
+                                                       withDestinationURL: object.image)
+            catalogue += "\(object.image.deletingPathExtension().lastPathComponent),\(dataset.classNames[object.label])\n"
+        }
+        let labels = work.appendingPathComponent("labels.csv")
+        try AtomicFile.write(Data(catalogue.utf8), to: labels)
+        func confusion(_ judged: [String]) throws -> [[Int]] {
+            let json = work.appendingPathComponent("judged.json")
+            try perseus(["evaluate", "--run", run.url.path, "--json", json.path] + judged)
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any]
+            return report?["confusion_matrix"] as? [[Int]] ?? []
+        }
+        let byFolder = try confusion(["--image-folders", folders.path])
+        #expect(byFolder.count == 3 && byFolder.joined().reduce(0, +) == 24)
+        #expect(try confusion(["--catalog", labels.path, "--images", work.appendingPathComponent("cutouts").path]) == byFolder)
     }
 
     @Test func theDefaultRecipeIsPerseusAndTheStudysIsKept() {
