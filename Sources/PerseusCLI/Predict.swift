@@ -56,15 +56,14 @@ struct Predict: ParsableCommand {
         let resumedAt = written.progress.nextRow
         if resumedAt > 0 { print("shard \(shard): resuming \(out) at row \(resumedAt) (\(written.progress.rows) rows already written)") }
         var members: [ShardPrediction.Member] = []
-        for path in runs.folders {
-            let folder = try RunFolder.open(URL(fileURLWithPath: path))
-            var trained = try TrainedModel.load(run: folder)
+        for path in try runs.paths() {
+            var trained = try TrainedModel.load(path)
             if combination.noCatalogueModel { trained.catalogueModel = nil }
             // The streamed output has one membership column; more classes are predicted by `evaluate --predictions`.
             guard trained.configuration.classes.count == 2 else {
                 throw ValidationError("\(path) tells \(trained.configuration.classes.count) classes apart; `perseus predict` streams membership (two classes) only so far. For class names and p_<class> columns use `perseus evaluate --run \(path) --image-folders DIR (or --catalog FILE --images DIR) --predictions FILE`")
             }
-            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !combination.noCalibration,
+            let calibration = try RunCalibration.forPrediction(trained: trained, calibrated: !combination.noCalibration,
                                                                catalogueModel: !combination.noCatalogueModel)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
             print("\(path): \(trained.checkpoint.lastPathComponent)"
