@@ -7,7 +7,7 @@
 # (a quarter of the PCC objects, seed 42) and the spectroscopic objects stay out of training, so a shipped model
 # can be judged on objects it never saw. Safe to run again: a finished step is kept, a killed training resumes.
 # Environment: DATA (default ../shared/data/perseus), WORK (default out/shipped), PERSEUS (default
-# .build/release/perseus, built when missing), SEED (default 1).
+# .build/release/perseus, built when missing), SEED (default 1), CLASSES (default "member pcc7": which to rebuild).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${DATA:-../shared/data/perseus}
@@ -24,7 +24,7 @@ printf 'catalogueModel: false\n' > "$WORK/network-alone.yaml"
 CV_MEMBER="docs/results.md, Cross-validation (issue 11), network alone, 3 folds over 4177 objects: all magnitudes accuracy 0.946 ± 0.008, balanced accuracy 0.777 ± 0.047, member F1 0.677 ± 0.069, ROC AUC 0.922 ± 0.035; bright (r <= 19.4) accuracy 0.916 ± 0.061; spectroscopic objects accuracy 0.956 ± 0.020"
 CV_PCC7="not yet measured (no cross-validation of the seven-class recipe yet)"
 
-for classes in member pcc7; do
+for classes in ${CLASSES:-member pcc7}; do
     data="$WORK/data-$classes" run="$WORK/run-$classes"
     if [ ! -f "$data/objects.csv" ]; then
         "$PERSEUS" prepare --catalog "$D/pcc/PCC_cat.txt" --photometry "$D/pcc/sdss_crossmatch_bright.csv" \

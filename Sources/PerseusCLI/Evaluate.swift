@@ -32,6 +32,10 @@ struct Evaluate: ParsableCommand {
         let paths = try runs.paths()
         let runClasses = try TrainedModel.classes(run: URL(fileURLWithPath: paths[0]))
         let (all, reference, classNames, split) = try judged.load(classes: runClasses)
+        // Judging by label numbers alone would score a model against classes it never learnt.
+        guard classNames == runClasses else {
+            throw ValidationError("\(paths[0]) tells apart \(runClasses.joined(separator: ", ")), but the data's classes are \(classNames.joined(separator: ", ")); judge it on data labelled with its classes (perseus prepare --classes ...), or use a model trained on these")
+        }
         let (tta, threshold) = (judging.tta, judging.threshold)
         var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }

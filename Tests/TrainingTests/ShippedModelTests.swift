@@ -32,7 +32,8 @@ import Testing
         let reopened = try ModelRegistry.open(registry.folder)
         #expect(reopened.models == [entry])
         let file = try reopened.verifiedFile(reopened.model(named: "tiny"))
-        #expect(entry.bytes == (try Data(contentsOf: file)).count && entry.sha256 == sha256Hex(try Data(contentsOf: file)))
+        let bytesOnDisk = try Data(contentsOf: file)
+        #expect(entry.bytes == bytesOnDisk.count && entry.sha256 == sha256Hex(bytesOnDisk))
         #expect(try SafeTensors(contentsOf: run.bestCheckpoint).encoded().count > entry.bytes * 19 / 10, "F16 halves the file")
 
         let shipped = try TrainedModel.load(file.path)
