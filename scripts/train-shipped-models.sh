@@ -37,6 +37,6 @@ for classes in ${CLASSES:-member pcc7}; do
         "$PERSEUS" train --data "$data" --out "$run" --recipe perseus --config "$WORK/network-alone.yaml" --seed "$SEED"
     fi
     cv=$CV_MEMBER; [ "$classes" = member ] || cv=$CV_PCC7
-    "$PERSEUS" models export --run "$run" --name "perseus-sdss-$classes" --data "$data" --cross-validated "$cv"
+    "$PERSEUS" models export --run "$run" --name "perseus-sdss-$classes" --data "$data" --cross-validated "$cv" --models models
 done
 "$PERSEUS" models
