@@ -75,16 +75,17 @@ struct Models: ParsableCommand {
 
         private func mostLikely(_ p: [Double]) -> Int { p.indices.max { p[$0] < p[$1] } ?? 0 }
 
-        /// "SDSS DR16 cutouts ... : N train + M validation objects (class counts)".
+        /// "SDSS DR16 cutouts ...: N train (class counts) + M validation (class counts) objects; kept out ...".
         private func describeTraining(_ dataset: PreparedDataset) throws -> String {
             func counts(_ split: SplitName) -> String {
                 let objects = dataset.objects(in: split)
                 let byClass = dataset.classNames.indices.map { label in "\(objects.filter { $0.label == label }.count) \(dataset.classNames[label])" }
                 return "\(objects.count) \(split.rawValue) (\(byClass.joined(separator: ", ")))"
             }
-            let kept = dataset.objects.filter { $0.split != .train && $0.split != .validation }.count
-            return "SDSS DR16 colour cutouts of the Perseus Cluster Catalog objects of every magnitude, spectroscopic objects held out: "
-                + "\(counts(.train)) + \(counts(.validation)) objects; \(kept) kept out (test split, seed 42, and spectroscopic holdout)"
+            let (test, holdout) = (dataset.objects(in: .test).count, dataset.objects(in: .holdout).count)
+            return "SDSS DR16 colour cutouts of Perseus Cluster Catalog objects of every magnitude: "
+                + "\(counts(.train)) + \(counts(.validation)) objects; kept out of training: \(test) test objects"
+                + (holdout > 0 ? " and \(holdout) spectroscopic objects (holdout)" : "")
         }
     }
 }
