@@ -22,7 +22,7 @@ printf 'catalogueModel: false\n' > "$WORK/network-alone.yaml"
 # The 3-fold cross-validated figures of the recipe's network alone (docs/results.md, "Cross-validation (issue 11)",
 # rows "network"); the seven-class recipe has not been cross-validated yet.
 CV_MEMBER="docs/results.md, Cross-validation (issue 11), network alone, 3 folds over 4177 objects: all magnitudes accuracy 0.946 ± 0.008, balanced accuracy 0.777 ± 0.047, member F1 0.677 ± 0.069, ROC AUC 0.922 ± 0.035; bright (r <= 19.4) accuracy 0.916 ± 0.061; spectroscopic objects accuracy 0.956 ± 0.020"
-CV_PCC7="not yet measured (no cross-validation of the seven-class recipe yet). Caution: in the dataset this model was trained on, perseus prepare --classes pcc7 gave 178 of 4052 objects a label that disagrees with their PCC class (91 labelled Likely dE/ETG candidates are LTGs, edge-on disks and others; 87 Likely dE candidates labelled Possible); retrain once that is fixed"
+CV_PCC7="not yet measured (no cross-validation of the seven-class recipe yet)"
 
 for classes in ${CLASSES:-member pcc7}; do
     data="$WORK/data-$classes" run="$WORK/run-$classes"
