@@ -54,7 +54,7 @@ let package = Package(
         // reports, the study driver); the only stage that imports Report and Tabular.
         .target(name: "Runs", dependencies: [
             "Training", "NN", "Autodiff", "Tensor", "Dataset", "Imaging", "Astro", "Evaluation", "Tabular", "Report", "Files",
-            .product(name: "Yams", package: "Yams"),
+            "SeededRandom", .product(name: "Yams", package: "Yams"),
         ]),
 
         // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.

@@ -126,7 +126,9 @@ extension Catalog {
             a.flags = a.flags ?? b.flags
             a.spectralClass = a.spectralClass ?? b.spectralClass
             a.photoType = a.photoType ?? b.photoType
-            if a.labelText == nil { (a.label, a.labelText) = (b.label, b.labelText) }
+            // A catalogue class is the object's label source (its PCC class, for --classes pcc7 too): a joined
+            // table's label column (the study's 0/1 membership in sdss_crossmatch_bright.csv) must not replace it.
+            if a.labelText == nil, a.objectClass == nil { (a.label, a.labelText) = (b.label, b.labelText) }
             for (name, value) in b.extra {
                 let key = a.extra[name] == nil && prefix.isEmpty ? name : prefix + name
                 a.extra[key] = value

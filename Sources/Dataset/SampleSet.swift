@@ -53,7 +53,7 @@ extension SampleSet {
                 image = try image.selectingChannels(Array(repeating: 0, count: channels))
             } else if image.channels != channels {
                 throw ConfigurationError(message:
-                    "\(object.image.path): \(image.channels) bands, but the run takes \(channels); all cutouts of a run need the same bands")
+                    "\(object.image.path): \(image.channels) bands, but the network takes \(channels); all cutouts of a run, or given to a model, need the bands it was trained on")
             }
             return image
         }

@@ -16,6 +16,7 @@ public final class Adam: Optimizer {
     public let weightDecay: Float
     public let decoupled: Bool
     public let parameters: [(name: String, variable: Variable)]
+    public var learningRateScales: [Float]
     private var firstMoments: [Tensor?]
     private var secondMoments: [Tensor?]
     private var steps: [Int]
@@ -29,6 +30,7 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupled = decoupled
+        learningRateScales = Array(repeating: 1, count: parameters.count)
         firstMoments = Array(repeating: nil, count: parameters.count)
         secondMoments = Array(repeating: nil, count: parameters.count)
         steps = Array(repeating: 0, count: parameters.count)
@@ -43,10 +45,11 @@ public final class Adam: Optimizer {
     }
 
     public func step() throws {
-        let lr = Double(learningRate), b1 = Double(beta1), b2 = Double(beta2)
+        let b1 = Double(beta1), b2 = Double(beta2)
         let eps = epsilon, decay = weightDecay
         for (i, (_, p)) in parameters.enumerated() {
             guard var g = p.grad else { continue }
+            let lr = Double(learningRate * learningRateScales[i])
             steps[i] += 1
             let t = Double(steps[i])
             if decoupled {

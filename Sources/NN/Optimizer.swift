@@ -10,6 +10,9 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// The parameters it updates, by their names in the model.
     var parameters: [(name: String, variable: Variable)] { get }
+    /// Each parameter's multiplier of `learningRate` (all 1 unless set: layer-wise learning-rate decay), in the
+    /// order of `parameters`.
+    var learningRateScales: [Float] { get set }
     func step() throws
     /// The state needed to continue training: tensors named `<parameter>.<slot>`, and the optimizer's kind.
     func state() -> SafeTensors

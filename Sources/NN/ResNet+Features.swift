@@ -2,10 +2,10 @@ import Autodiff
 import Tensor
 
 /// Where a ResNet can be cut in two: after the stem (`conv1`, `bn1`, ReLU, max pooling) or after a stage.
-public enum ResNetStage: String, Sendable, CaseIterable {
+public enum ResNetStage: String, Sendable, CaseIterable, Codable {
     case stem, layer1, layer2, layer3, layer4
 
-    var depth: Int { Self.allCases.firstIndex(of: self)! }
+    public var depth: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 extension ResNet {

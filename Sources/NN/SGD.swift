@@ -14,6 +14,7 @@ public final class SGD: Optimizer {
     public let weightDecay: Float
     public let nesterov: Bool
     public let parameters: [(name: String, variable: Variable)]
+    public var learningRateScales: [Float]
     private var momentumBuffers: [Tensor?]
 
     public init(parameters: [(name: String, variable: Variable)], learningRate: Float, momentum: Float = 0,
@@ -26,12 +27,14 @@ public final class SGD: Optimizer {
         self.weightDecay = weightDecay
         self.nesterov = nesterov
         momentumBuffers = Array(repeating: nil, count: parameters.count)
+        learningRateScales = Array(repeating: 1, count: parameters.count)
     }
 
     public func step() throws {
-        let lr = learningRate, mu = momentum, decay = weightDecay, keep = 1 - dampening, nesterov = nesterov
+        let mu = momentum, decay = weightDecay, keep = 1 - dampening, nesterov = nesterov
         for (i, (_, p)) in parameters.enumerated() {
             guard let g = p.grad else { continue }
+            let lr = learningRate * learningRateScales[i]
             if mu == 0 {
                 p.value.withUnsafeMutableBufferPointer { w in
                     g.withUnsafeBufferPointer { g in

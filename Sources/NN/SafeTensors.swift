@@ -12,7 +12,8 @@ import Tensor
 /// raw little-endian tensor data, offsets counted from the end of the header.
 ///
 /// Reading checks everything the format promises (as the reference implementation does) and refuses a file that
-/// breaks it with a message naming the problem. Perseus reads and writes F32 and I64 tensors.
+/// breaks it with a message naming the problem. Perseus reads and writes F32 and I64 tensors, and F16 (shipped models,
+/// half the size): F16 is read into F32 tensors and written from them on request (`precision: .float16`).
 public struct SafeTensors: Sendable, Equatable {
     public var tensors: [String: StateTensor]
     /// Free-form string fields (`__metadata__`): Perseus records the architecture here.
@@ -74,14 +75,14 @@ public struct SafeTensors: Sendable, Equatable {
         }
 
         // Parse every entry, then check the offsets tile the data section exactly: in range, no overlap, no gap.
-        struct Entry { let name: String; let dtype: DType; let shape: [Int]; let begin: Int; let end: Int }
+        struct Entry { let name: String; let dtype: StoredType; let shape: [Int]; let begin: Int; let end: Int }
         let dataLength = bytes.count - headerEnd
         var entries: [Entry] = []
         for (name, raw) in header where name != "__metadata__" {
             guard let info = raw as? [String: Any] else { throw malformed("entry \(name) is not an object") }
             guard let dtypeName = info["dtype"] as? String else { throw malformed("\(name): no dtype") }
-            guard let dtype = DType(rawValue: dtypeName) else {
-                throw malformed("\(name): dtype \(dtypeName) is not supported (Perseus reads F32 and I64)")
+            guard let dtype = StoredType(rawValue: dtypeName) else {
+                throw malformed("\(name): dtype \(dtypeName) is not supported (Perseus reads F32, F16 and I64)")
             }
             guard let shape = integers(info["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
                 throw malformed("\(name): shape is not a list of non-negative integers")
@@ -128,6 +129,12 @@ public struct SafeTensors: Sendable, Equatable {
                         initialized = count
                     }
                     tensors[entry.name] = .float32(Tensor(shape: entry.shape, scalars: values))
+                case .float16:
+                    let half = [Float16](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                        initialized = count
+                    }
+                    tensors[entry.name] = .float32(Tensor(shape: entry.shape, scalars: half.map(Float.init)))
                 case .int64:
                     let values = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
                         UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
@@ -140,9 +147,22 @@ public struct SafeTensors: Sendable, Equatable {
         self.init(tensors: tensors, metadata: metadata)
     }
 
+    /// How F32 tensors are stored: as they are, or rounded to the nearest F16 (check `halfPrecisionOverflow` first).
+    public enum FloatPrecision: Sendable { case float32, float16 }
+
+    /// The first F32 tensor with a finite value beyond F16's range (±65504), which F16 would make infinite, or nil.
+    public var halfPrecisionOverflow: String? {
+        tensors.keys.sorted().first { name in
+            guard case let .float32(t) = tensors[name]! else { return false }
+            return t.scalars.contains { $0.isFinite && abs($0) > Float(Float16.greatestFiniteMagnitude) }
+        }
+    }
+
     /// The file's bytes: tensors in name order, the header padded with spaces to a multiple of 8 bytes so the data
     /// is aligned (as the reference writer does).
-    public func encoded() -> Data {
+    public func encoded(precision: FloatPrecision = .float32) -> Data {
+        let floatType: StoredType = precision == .float16 ? .float16 : .float32
+        func stored(_ tensor: StateTensor) -> StoredType { tensor.dtype == .float32 ? floatType : .int64 }
         let names = tensors.keys.sorted()
         var entries: [String] = []
         if !metadata.isEmpty {
@@ -152,9 +172,9 @@ public struct SafeTensors: Sendable, Equatable {
         var offset = 0
         for name in names {
             let tensor = tensors[name]!
-            let size = tensor.count * tensor.dtype.size
+            let size = tensor.count * stored(tensor).size
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+            entries.append("\(jsonString(name)):{\"dtype\":\"\(stored(tensor).rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -165,6 +185,8 @@ public struct SafeTensors: Sendable, Equatable {
         data.append(contentsOf: header)
         for name in names {
             switch tensors[name]! {
+            case let .float32(t) where floatType == .float16:
+                t.scalars.map { Float16($0) }.withUnsafeBytes { data.append(contentsOf: $0) }
             case let .float32(t):
                 t.scalars.withUnsafeBytes { data.append(contentsOf: $0) }
             case let .int64(_, values):
@@ -175,9 +197,18 @@ public struct SafeTensors: Sendable, Equatable {
     }
 
     /// Writes the file atomically (temporary file, flush, rename).
-    public func write(to url: URL) throws {
-        try AtomicFile.write(encoded(), to: url)
+    public func write(to url: URL, precision: FloatPrecision = .float32) throws {
+        try AtomicFile.write(encoded(precision: precision), to: url)
     }
+}
+
+/// The element types a file may store; F16 exists only in files (read into F32 tensors).
+private enum StoredType: String {
+    case float32 = "F32"
+    case float16 = "F16"
+    case int64 = "I64"
+
+    var size: Int { switch self { case .float32: 4; case .float16: 2; case .int64: 8 } }
 }
 
 /// A JSON array of integers, or nil.
@@ -192,7 +223,7 @@ private func integers(_ value: Any?) -> [Int]? {
 }
 
 /// Bytes needed for `shape` of `dtype`, or nil when that overflows.
-private func byteCount(_ shape: [Int], _ dtype: DType) -> Int? {
+private func byteCount(_ shape: [Int], _ dtype: StoredType) -> Int? {
     var total = dtype.size
     for d in shape {
         let (product, overflow) = total.multipliedReportingOverflow(by: d)

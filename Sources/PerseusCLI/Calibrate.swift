@@ -15,7 +15,8 @@ struct Calibrate: ParsableCommand {
             (validation), so that a probability of 0.8 is right about 80% of the time; the predicted class never \
             changes. Writes calibration.json into the run folder (used by `evaluate` and `predict` unless \
             --no-calibration) and reliability.svg/.png: the reliability diagram on --held-out (test) before and \
-            after, with the expected calibration error (ECE) of each.
+            after, with the expected calibration error (ECE) of each. With --model (a shipped model on your own \
+            prepared data) they go to --out; the model file itself is not changed.
             """)
 
     @OptionGroup var checkpoint: RunOption
@@ -23,9 +24,11 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Split to fit the temperature on.") var split: SplitName = .validation
     @Option(help: "Split to judge the calibration on (none to skip).") var heldOut = OrNone<SplitName>(.test)
     @Option(help: "Equal-width confidence bins of the ECE and the diagram.") var bins: Int = 10
+    @Option(help: "Folder for calibration.json and the diagram (default: the run folder; needed with --model).") var out: String?
 
     func validate() throws {
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+        if checkpoint.model != nil, out == nil { throw ValidationError("--model: give --out FOLDER for calibration.json (a model file is not changed)") }
     }
 
     func run() throws {
@@ -35,8 +38,9 @@ struct Calibrate: ParsableCommand {
             guard !chosen.isEmpty else { throw ValidationError("the dataset has no \(split.rawValue) objects") }
             return chosen
         }
-        let folder = try RunFolder.open(checkpoint.url)
-        let trained = try TrainedModel.load(run: folder, last: checkpoint.last)
+        let trained = try checkpoint.load()
+        let folder = out.map { URL(fileURLWithPath: $0) } ?? trained.run!.url
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func predictions(_ chosen: [PreparedObject], temperature: Double = 1) throws -> Predictions {
             let samples = SampleSet(objects: chosen, preprocessing: trained.preprocessing)
             return try predict(trained.model, on: samples, preprocessing: trained.preprocessing, temperature: temperature)
@@ -57,10 +61,11 @@ struct Calibrate: ParsableCommand {
                          before.loss, after.loss, b.expectedCalibrationError, a.expectedCalibrationError, after.accuracy()))
             let canvas = reliabilityDiagram([("uncalibrated", b), (String(format: "T = %.2f", calibration.temperature), a)],
                                             title: "Reliability on \(heldOut.rawValue) (\(chosen.count) objects)")
-            try canvas.writeSVG(to: folder.url.appendingPathComponent("reliability.svg"))
-            try canvas.writePNG(to: folder.url.appendingPathComponent("reliability.png"))
+            try canvas.writeSVG(to: folder.appendingPathComponent("reliability.svg"))
+            try canvas.writePNG(to: folder.appendingPathComponent("reliability.png"))
         }
-        try calibration.save(run: folder)
-        print("wrote \(folder.calibration.path)" + (heldOut.value != nil ? " and reliability.svg/.png" : ""))
+        let file = folder.appendingPathComponent("calibration.json")
+        try calibration.save(to: file)
+        print("wrote \(file.path)" + (heldOut.value != nil ? " and reliability.svg/.png" : ""))
     }
 }

@@ -29,17 +29,22 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write per-object predictions here (CSV, or a FITS table when it ends in .fits).") var predictions: String?
 
     func run() throws {
-        let runClasses = try TrainedModel.classes(run: URL(fileURLWithPath: runs.folders[0]))
+        let paths = try runs.paths()
+        let runClasses = try TrainedModel.classes(run: URL(fileURLWithPath: paths[0]))
         let (all, reference, classNames, split) = try judged.load(classes: runClasses)
+        // Judging by label numbers alone would score a model against classes it never learnt.
+        guard classNames == runClasses else {
+            throw ValidationError("\(paths[0]) tells apart \(runClasses.joined(separator: ", ")), but the data's classes are \(classNames.joined(separator: ", ")); judge it on data labelled with its classes (perseus prepare --classes ...), or use a model trained on these")
+        }
         let (tta, threshold) = (judging.tta, judging.threshold)
         var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
-        let (predicted, alone, notes) = try predictRuns(runs.folders, objects: objects, tta: tta, calibrated: !combination.noCalibration,
+        let (predicted, alone, notes) = try predictRuns(paths, objects: objects, tta: tta, calibrated: !combination.noCalibration,
                                                 catalogue: !combination.noCatalogueModel, last: last)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: reference, threshold: threshold,
                                            classNames: classNames)
-        print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(runs.folders.count > 1 ? ", ensemble of \(runs.folders.count) runs" : "")")
+        print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(paths.count > 1 ? ", ensemble of \(paths.count) runs" : "")")
         notes.forEach { print("  " + $0) }
         print("")
         print(evaluation.text)

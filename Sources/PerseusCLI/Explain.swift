@@ -49,7 +49,7 @@ struct Explain: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try TrainedModel.load(run: RunFolder.open(checkpoint.url), last: checkpoint.last)
+        let trained = try checkpoint.load()
         var objects: [PreparedObject]
         let labelled: Bool
         if let data {

@@ -2,24 +2,41 @@ import ArgumentParser
 import Dataset
 import Astro
 import Foundation
+import Runs
 
 // Options that several commands share, declared once (`@OptionGroup`).
 
-/// One trained run and which of its checkpoints to use.
+/// What `--model` takes: a shipped model's name or a model file.
+let modelHelp = ArgumentHelp("A shipped model's name (`perseus models` lists them) or a model file (from `perseus models export`), instead of --run; no training needed.", valueName: "name|file")
+
+/// One trained network: a run (and which of its checkpoints) or a shipped model.
 struct RunOption: ParsableArguments {
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).") var folder: String
-    @Flag(help: "Use the last checkpoint instead of the best.") var last = false
-
-    var url: URL { URL(fileURLWithPath: folder) }
-}
-
-/// One or more trained runs whose probabilities are averaged.
-struct EnsembleOptions: ParsableArguments {
-    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it for an ensemble (probabilities averaged).") var folders: [String]
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`).") var folder: String?
+    @Option(name: .customLong("model"), help: modelHelp) var model: String?
+    @Flag(help: "With --run: use the last checkpoint instead of the best.") var last = false
 
     func validate() throws {
-        guard !folders.isEmpty else { throw ValidationError("give at least one --run") }
+        guard (folder == nil) != (model == nil) else { throw ValidationError("give one of --run or --model") }
+        if last, model != nil { throw ValidationError("--last picks a run's checkpoint; a model has one") }
     }
+
+    /// The run folder, or the model file `--model` names (a shipped model's checked against its checksum).
+    func path() throws -> String { try folder ?? ModelRegistry.resolve(model!) }
+
+    func load() throws -> TrainedModel { try TrainedModel.load(path(), last: last) }
+}
+
+/// One or more trained networks (runs, shipped models) whose probabilities are averaged.
+struct EnsembleOptions: ParsableArguments {
+    @Option(name: .customLong("run"), help: "Run folder (from `perseus train`); repeat it for an ensemble (probabilities averaged).") var folders: [String] = []
+    @Option(name: .customLong("model"), help: modelHelp) var models: [String] = []
+
+    func validate() throws {
+        guard !folders.isEmpty || !models.isEmpty else { throw ValidationError("give at least one --run or --model") }
+    }
+
+    /// The run folders, then the model files `--model` names.
+    func paths() throws -> [String] { try folders + models.map(ModelRegistry.resolve) }
 }
 
 /// What is combined with the network's answer: each run's fitted temperature and its catalogue model.

@@ -48,11 +48,10 @@ struct Predict: ParsableCommand {
         let shard = try parsedShard()
         if let threads { Parallel.setThreadCount(threads) }
         var members: [ShardPrediction.Member] = []
-        for path in runs.folders {
-            let folder = try RunFolder.open(URL(fileURLWithPath: path))
-            var trained = try TrainedModel.load(run: folder)
+        for path in try runs.paths() {
+            var trained = try TrainedModel.load(path)
             if combination.noCatalogueModel { trained.catalogueModel = nil }
-            let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: !combination.noCalibration,
+            let calibration = try RunCalibration.forPrediction(trained: trained, calibrated: !combination.noCalibration,
                                                                catalogueModel: !combination.noCatalogueModel)
             members.append(.init(trained: trained, temperature: calibration?.temperature ?? 1))
             print("\(path): \(trained.checkpoint.lastPathComponent)"

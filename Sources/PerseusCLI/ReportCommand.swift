@@ -23,11 +23,11 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var judged: JudgedData
     @OptionGroup var judging: JudgingOptions
     @OptionGroup var combination: CombinationOptions
-    @Option(help: "The HTML file to write (default: RUN/report.html).") var out: String?
+    @Option(help: "The HTML file to write (default: RUN/report.html; needed with --model).") var out: String?
     @Flag(help: "Replace an existing file given with --out.") var force = false
 
     func run() throws {
-        let request = RunReportRequest(run: checkpoint.url, data: judged.url, split: judged.split, tta: judging.tta, last: checkpoint.last,
+        let request = RunReportRequest(run: URL(fileURLWithPath: try checkpoint.path()), data: judged.url, split: judged.split, tta: judging.tta, last: checkpoint.last,
                                        threshold: judging.threshold, output: out.map { URL(fileURLWithPath: $0) }, force: force,
                                        calibrated: !combination.noCalibration, catalogue: !combination.noCatalogueModel)
         let result = try writeRunReport(request)

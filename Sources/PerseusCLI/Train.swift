@@ -22,8 +22,10 @@ struct Train: ParsableCommand {
             resume.safetensors and train.log. Fields beyond the options below include emaDecay (validate and save \
             a moving average of the weights), auxiliaryWeight (the catalogue classes as a second target), \
             brightRepeats and classWeights; docs/results.md measures each. \
-            --init FILE fine-tunes: the network starts from a run's checkpoint or a torchvision ResNet's weights \
-            (a new head when the classes differ); --freeze-backbone then trains the head alone.
+            --init NAME|FILE fine-tunes: the network starts from a shipped model (`perseus models`), a run's \
+            checkpoint or a torchvision ResNet's weights (a new head when the classes differ); --freeze-backbone \
+            then trains the head alone, --freeze stem,layer1 keeps those stages fixed, and --layer-decay 0.7 trains \
+            each stage at 0.7 times the rate of the one after it (the head at the full rate).
             """)
 
     @Option(help: "Prepared dataset folder (from `perseus prepare`).") var data: String
@@ -42,8 +44,10 @@ struct Train: ParsableCommand {
     @Option(help: "Augmentation: the study's x15 rotations, online (a random angle and flips per draw), or none.") var augmentation: AugmentationKind?
     @Option(help: "Early-stopping patience in epochs (0: off).") var patience: Int?
     @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Option(name: .customLong("init"), help: ArgumentHelp("Start from these weights (fine-tuning): a run's best.safetensors or a torchvision ResNet state dict saved as safetensors. The backbone must match the model and bands; the head is kept only if it fits the classes, else a new one is made. Normalisation is measured on this run's data.", valueName: "file.safetensors")) var initFrom: String?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start from these weights (fine-tuning): a shipped model's name (`perseus models`), a run's best.safetensors or a torchvision ResNet state dict saved as safetensors. The backbone must match the model and bands; the head is kept only if it fits the classes, else a new one is made. Normalisation is measured on this run's data.", valueName: "name|file.safetensors")) var initFrom: String?
     @Flag(help: "With --init: train only the head; the backbone's weights and batch-norm statistics stay fixed.") var freezeBackbone = false
+    @Option(name: .customLong("freeze"), help: ArgumentHelp("With --init: ResNet stages to keep fixed (weights and batch-norm statistics), comma-separated: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "stages")) var freezeStages: String?
+    @Option(help: "Layer-wise learning-rate decay: the head at the learning rate, layer4 at it times this, each earlier stage times this again (e.g. 0.7; 1: off).") var layerDecay: Float?
     @Flag(help: "Continue the run in --out from its last finished epoch.") var resume = false
     @Flag(help: "Replace an existing run folder.") var force = false
 
@@ -71,6 +75,20 @@ struct Train: ParsableCommand {
         if let threads { c.threads = threads }
         if let initFrom { c.initFrom = initFrom }
         if freezeBackbone { c.freezeBackbone = true }
+        if let freezeStages {
+            c.freezeStages = try freezeStages.split(separator: ",").map { name in
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let stage = ResNetStage(rawValue: trimmed) else {
+                    throw ValidationError("--freeze: '\(trimmed)' is no stage; choose from \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return stage
+            }
+        }
+        if let layerDecay { c.layerDecay = layerDecay }
+        // A shipped model's name resolves to its file, checked against its checksum.
+        if !c.initFrom.isEmpty, !FileManager.default.fileExists(atPath: c.initFrom), !c.initFrom.contains("/"), !c.initFrom.hasSuffix(".safetensors") {
+            c.initFrom = try ModelRegistry.resolve(c.initFrom)
+        }
         // Recorded absolute, so the run's config.yaml names the file wherever the run is continued from.
         if !c.initFrom.isEmpty { c.initFrom = URL(fileURLWithPath: c.initFrom).standardizedFileURL.path }
         try c.validate()

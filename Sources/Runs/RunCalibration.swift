@@ -54,11 +54,12 @@ public struct RunCalibration: Codable, Equatable, Sendable {
             eceBefore: before.expectedCalibrationError, eceAfter: after.expectedCalibrationError)
     }
 
-    /// The calibration a prediction with `trained` divides its logits by: none when calibration is off, or when
-    /// the run's catalogue model is combined in (its combiner was fitted on the network's own probabilities).
-    public static func forPrediction(run: RunFolder, trained: TrainedModel, calibrated: Bool,
-                                     catalogueModel: Bool) throws -> RunCalibration? {
-        calibrated && !(catalogueModel && trained.catalogueModel != nil) ? try load(run: run) : nil
+    /// The calibration a prediction with `trained` divides its logits by (its run's `calibration.json`, or the one
+    /// a model file carries): none when calibration is off, or when the run's catalogue model is combined in (its
+    /// combiner was fitted on the network's own probabilities).
+    public static func forPrediction(trained: TrainedModel, calibrated: Bool, catalogueModel: Bool) throws -> RunCalibration? {
+        guard calibrated, !(catalogueModel && trained.catalogueModel != nil) else { return nil }
+        return try trained.run.map(load(run:)) ?? trained.fileCalibration
     }
 
     /// The run's calibration, or nil when it has none.
@@ -76,10 +77,12 @@ public struct RunCalibration: Codable, Equatable, Sendable {
         }
     }
 
-    public func save(run: RunFolder) throws {
+    public func save(run: RunFolder) throws { try save(to: run.calibration) }
+
+    public func save(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: run.calibration)
+        try AtomicFile.write(encoder.encode(self), to: url)
     }
 }
 

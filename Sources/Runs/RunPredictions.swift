@@ -17,17 +17,15 @@ public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, 
     var anyCombined = false
     let augmentations = tta ? AugmentationPlan.study().augmentations : [.identity]
     for path in runs {
-        let folder = try RunFolder.open(URL(fileURLWithPath: path))
-        let trained = try TrainedModel.load(run: folder, last: last)
+        let trained = try TrainedModel.load(path, last: last)
         let combined = catalogue ? trained.catalogueModel : nil
-        let calibration = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: calibrated,
-                                                           catalogueModel: catalogue)
+        let calibration = try RunCalibration.forPrediction(trained: trained, calibrated: calibrated, catalogueModel: catalogue)
         if let calibration, calibration.checkpoint != trained.checkpoint.lastPathComponent {
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
         func network(temperature: Double) throws -> Predictions {
-            let bar = progress ? ProgressBar(total: objects.count * augmentations.count, label: "predict \(folder.url.lastPathComponent)") : nil
+            let bar = progress ? ProgressBar(total: objects.count * augmentations.count, label: "predict \(URL(fileURLWithPath: path).lastPathComponent)") : nil
             defer { bar?.finish() }
             return try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
                                augmentations: augmentations, temperature: temperature, progress: bar)
@@ -36,7 +34,7 @@ public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, 
         if let combined {
             anyCombined = true
             // Alone, the network gets the temperature the combiner left out.
-            let aloneTemperature = try RunCalibration.forPrediction(run: folder, trained: trained, calibrated: calibrated,
+            let aloneTemperature = try RunCalibration.forPrediction(trained: trained, calibrated: calibrated,
                                                                     catalogueModel: false)?.temperature
             alone.append(try aloneTemperature.map { try network(temperature: $0) } ?? predicted)
             predicted = combined.apply(to: predicted, objects: objects)

@@ -22,7 +22,7 @@ public struct RunReportRequest: Sendable {
     /// Combine in the run's catalogue model when it has one.
     public var catalogue: Bool
     public var threshold: Double
-    /// The HTML file; `RUN/report.html` when nil.
+    /// The HTML file; `RUN/report.html` when nil (a model file has no folder: give one).
     public var output: URL?
     /// Replace an existing file at `output` (the default `RUN/report.html` is always replaced).
     public var force: Bool
@@ -64,6 +64,10 @@ public struct RunReportResult: Sendable {
 
 /// Judges the run on the request's split and writes the report and its figures.
 public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResult {
+    var isFile: ObjCBool = true
+    if request.output == nil, FileManager.default.fileExists(atPath: request.run.path, isDirectory: &isFile), !isFile.boolValue {
+        throw ConfigurationError(message: "\(request.run.path) is a model file, not a run folder to write report.html into; give --out FILE.html")
+    }
     let output = request.output ?? request.defaultOutput
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory) {
@@ -74,15 +78,16 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
             throw ConfigurationError(message: "\(output.path) already exists; use --force to replace it, or another --out")
         }
     }
-    let run = try RunFolder.open(request.run)
     let dataset = try PreparedDataset.load(from: request.data)
     let objects = dataset.objects(judgedOn: request.split)
     guard !objects.isEmpty else {
         throw ConfigurationError(message: "\(request.data.path) has no \(request.split.rawValue) objects to report on")
     }
-    let trained = try TrainedModel.load(run: run, last: request.last)
+    // A run folder, or a model file (a shipped model: no training curves, its configuration from its metadata).
+    let trained = try TrainedModel.load(request.run.path, last: request.last)
+    let run = trained.run
     // The same predictions `perseus evaluate` judges by, so the two agree on the same run and data.
-    let (predictions, _, judgedWith) = try predictRuns([run.url.path], objects: objects, tta: request.tta,
+    let (predictions, _, judgedWith) = try predictRuns([request.run.path], objects: objects, tta: request.tta,
                                                     calibrated: request.calibrated, catalogue: request.catalogue,
                                                     last: request.last)
     let evaluation = try RunEvaluation(predictions: predictions, objects: objects, reference: dataset.objects,
@@ -90,20 +95,22 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
 
     var notes: [String] = []
     var history: [EpochRecord] = []
-    if FileManager.default.fileExists(atPath: run.metrics.path) {
+    if let run, FileManager.default.fileExists(atPath: run.metrics.path) {
         history = try EpochMetrics.parse(csv: String(contentsOf: run.metrics, encoding: .utf8), source: run.metrics.path).map {
             EpochRecord(epoch: $0.epoch, trainingLoss: $0.trainLoss, trainingAccuracy: $0.trainAccuracy,
                         validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
         }
     } else {
-        notes.append("The run has no metrics.csv, so there are no training curves.")
+        notes.append(run == nil ? "A model file keeps no metrics.csv, so there are no training curves."
+                                : "The run has no metrics.csv, so there are no training curves.")
     }
-    let configuration = try configurationPairs(run.configuration)
+    let configuration = try configurationPairs(run.map { try String(contentsOf: $0.configuration, encoding: .utf8) }
+                                                   ?? trained.configuration.yaml(), source: request.run.path)
     let splits = request.split != .all ? "\(objects.count) \(request.split.rawValue)"
         : "\(objects.count): " + Dictionary(grouping: objects, by: \.split).sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
     let about: [(String, String)] = [
-        ("run", run.url.path),
+        (run == nil ? "model" : "run", request.run.path),
         ("dataset", request.data.path),
         ("objects", splits),
         ("model", "\(trained.configuration.model.rawValue), \(trained.preprocessing.inputSize)x\(trained.preprocessing.inputSize) \(trained.preprocessing.grey ? "grey" : "colour")"),
@@ -111,11 +118,11 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
         ("test-time augmentation", request.tta ? "class probabilities averaged over the study's 16 rotations" : "none"),
         ("catalogue model", trained.catalogueModel == nil ? "none (the run has none)"
             : request.catalogue ? "combined with the network (as `perseus evaluate`)" : "not used (--no-catalogue-model): the network alone"),
-        ("judged with", judgedWith.map { $0.replacingOccurrences(of: run.url.path + ": ", with: "") }.joined(separator: "; ")),
+        ("judged with", judgedWith.map { $0.replacingOccurrences(of: request.run.path + ": ", with: "") }.joined(separator: "; ")),
         ("written", ISO8601DateFormatter().string(from: Date())),
     ]
     let input = RunReportInput(
-        title: "Perseus run report: \(run.url.deletingLastPathComponent().lastPathComponent)/\(run.url.lastPathComponent)", about: about, configuration: configuration, history: history,
+        title: "Perseus run report: \(request.run.deletingLastPathComponent().lastPathComponent)/\(request.run.lastPathComponent)", about: about, configuration: configuration, history: history,
         objects: objects.indices.map { i in
             let o = objects[i]
             // More than two classes: the predicted class and its probability.
@@ -132,11 +139,10 @@ public func writeRunReport(_ request: RunReportRequest) throws -> RunReportResul
     return RunReportResult(report: output, figures: figures, evaluation: evaluation, input: input, judgedWith: judgedWith)
 }
 
-/// The run's config.yaml as name/value pairs in file order (lists written as "[a, b]").
-func configurationPairs(_ url: URL) throws -> [(String, String)] {
-    let text = try String(contentsOf: url, encoding: .utf8)
+/// A run's config.yaml as name/value pairs in file order (lists written as "[a, b]").
+func configurationPairs(_ text: String, source: String) throws -> [(String, String)] {
     guard let node = try Yams.compose(yaml: text), let mapping = node.mapping else {
-        throw ConfigurationError(message: "\(url.path): not a YAML mapping")
+        throw ConfigurationError(message: "\(source): its configuration is not a YAML mapping")
     }
     func render(_ node: Node) -> String {
         if let scalar = node.scalar {

@@ -62,11 +62,41 @@ extension ResNet {
     }
 }
 
+extension ResNetStage {
+    /// The stage a ResNet parameter or module belongs to by its name (`conv1.weight`, `layer2.0.bn1.bias`); nil
+    /// for the head (`fc`) and anything else.
+    public init?(parameterName name: String) {
+        let first = name.split(separator: ".").first.map(String.init) ?? ""
+        if ["conv1", "bn1", "relu", "maxpool"].contains(first) { self = .stem; return }
+        guard let stage = ResNetStage(rawValue: first), stage != .stem else { return nil }
+        self = stage
+    }
+}
+
+extension ResNet {
+    /// Puts the frozen stages' modules in evaluation mode (batch norm keeps its running statistics): call after
+    /// `train()`.
+    public func freezeStatistics(of stages: Set<ResNetStage>) {
+        for (name, module) in namedModules() where ResNetStage(parameterName: name).map(stages.contains) == true {
+            module.isTraining = false
+        }
+    }
+}
+
 extension TrainingConfiguration {
-    /// The parameters the optimizer updates: only the head's when the backbone is frozen.
+    /// The parameters the optimizer updates: only the head's when the backbone is frozen, none of a frozen stage.
     func trainableParameters(of model: any Classifier) -> [(name: String, variable: Variable)] {
         let all = model.namedParameters()
-        return freezeBackbone ? all.filter { $0.name.hasPrefix(ResNet.headPrefix) } : all
+        if freezeBackbone { return all.filter { $0.name.hasPrefix(ResNet.headPrefix) } }
+        let frozen = Set(freezeStages)
+        return all.filter { ResNetStage(parameterName: $0.name).map(frozen.contains) != true }
+    }
+
+    /// Each parameter's learning-rate multiplier under `layerDecay`: 1 for the head (and anything outside the
+    /// stages), layerDecay^k for the stage k steps before it (layer4: 1 step, the stem: 5).
+    func learningRateScale(of name: String) -> Float {
+        guard layerDecay != 1, let stage = ResNetStage(parameterName: name) else { return 1 }
+        return pow(layerDecay, Float(ResNetStage.allCases.count - stage.depth))
     }
 
     /// Loads `initFrom` into a fresh `model` and says what was loaded, in lines for the run's log.
@@ -85,9 +115,16 @@ extension TrainingConfiguration {
             lines[0] += "; \(theirs) does not fit \(model.classes) classes: a new head fc.weight \(model.fc.weight.shape), initialised from seed \(seed)"
         }
         lines.append("preprocessing: normalisation measured on this run's training objects, not taken from \(url.lastPathComponent)")
+        let trained = trainableParameters(of: model).reduce(0) { $0 + $1.variable.value.count }
         if freezeBackbone {
-            let head = trainableParameters(of: model).reduce(0) { $0 + $1.variable.value.count }
-            lines.append("backbone frozen: training the head only (\(head) of \(model.parameterCount) parameters), backbone batch norm in evaluation mode")
+            lines.append("backbone frozen: training the head only (\(trained) of \(model.parameterCount) parameters), backbone batch norm in evaluation mode")
+        } else if !freezeStages.isEmpty {
+            lines.append("stages frozen (\(freezeStages.map(\.rawValue).joined(separator: ", "))): training \(trained) of \(model.parameterCount) parameters; their batch norm in evaluation mode")
+        }
+        if layerDecay != 1 {
+            lines.append("layer-wise learning-rate decay \(layerDecay): head x1, " + ResNetStage.allCases.reversed().map {
+                "\($0.rawValue) x\(String(format: "%.3g", pow(layerDecay, Float(ResNetStage.allCases.count - $0.depth))))"
+            }.joined(separator: ", "))
         }
         return lines
     }

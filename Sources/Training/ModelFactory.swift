@@ -23,14 +23,19 @@ extension TrainingConfiguration {
 
     /// An optimizer for the model's trainable parameters and any `extra` trained beside them (an auxiliary head).
     func makeOptimizer(for model: any Classifier, extra: [(name: String, variable: Variable)] = []) -> any Optimizer {
-        let parameters = trainableParameters(of: model) + extra
+        let own = trainableParameters(of: model)
+        let parameters = own + extra
+        let made: any Optimizer
         switch optimizer {
-        case .adam: return Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
-        case .adamw: return Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+        case .adam: made = Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+        case .adamw: made = Adam.adamW(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
         case .sgd:
-            return SGD(parameters: parameters, learningRate: learningRate, momentum: momentum,
+            made = SGD(parameters: parameters, learningRate: learningRate, momentum: momentum,
                        weightDecay: weightDecay, nesterov: nesterov)
         }
+        // The extra parameters (an auxiliary head) are no stage of the network: they keep the full rate.
+        made.learningRateScales = own.map { learningRateScale(of: $0.name) } + extra.map { _ in 1 }
+        return made
     }
 
     func makeSchedule(stepsPerEpoch: Int) -> any LearningRateSchedule {

@@ -66,6 +66,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var initFrom = ""
     /// Train only the head (`fc`); the backbone's weights and batch-norm statistics stay as `initFrom` has them.
     public var freezeBackbone = false
+    /// Layer-wise learning-rate decay (ResNets): the head trains at `learningRate`, layer4 at it times this, each
+    /// earlier stage (layer3, layer2, layer1, the stem) times this once more. 1: one rate for all.
+    public var layerDecay: Float = 1
+    /// ResNet stages whose weights and batch-norm statistics stay as `initFrom` has them (stem, layer1 ... layer4).
+    public var freezeStages: [ResNetStage] = []
 
     public init() {}
 
@@ -99,6 +104,11 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard !freezeBackbone || !initFrom.isEmpty else {
             throw fail("freezeBackbone needs initFrom: a frozen random backbone would never learn features")
         }
+        guard layerDecay > 0, layerDecay <= 1 else { throw fail("layerDecay \(layerDecay) must be in (0, 1] (1: no decay; 0.7 is usual)") }
+        guard freezeStages.isEmpty || (!initFrom.isEmpty && model.resnet != nil) else {
+            throw fail("freezeStages needs initFrom and a resnet model: frozen random stages would never learn features")
+        }
+        guard layerDecay == 1 || model.resnet != nil else { throw fail("layerDecay: stages are a ResNet's; \(model) has none") }
     }
 }
 
@@ -107,7 +117,7 @@ extension TrainingConfiguration {
         case model, classes, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
              augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, threads, catalogueModel, initFrom,
-             freezeBackbone
+             freezeBackbone, layerDecay, freezeStages
     }
 
     /// Missing keys keep their defaults, so a YAML file names only what it changes.
@@ -140,6 +150,7 @@ extension TrainingConfiguration {
         try read(.auxiliaryWeight, &auxiliaryWeight)
         try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
+        try read(.layerDecay, &layerDecay); try read(.freezeStages, &freezeStages)
     }
 
     /// Where `init(from:)` finds the configuration that the decoded keys override.

@@ -111,6 +111,7 @@ final class TrainingSession {
         model.train()
         let frozen = config.freezeBackbone ? model as? ResNet : nil  // validate() allows freezing ResNets only
         frozen?.freezeBackboneStatistics()
+        (model as? ResNet)?.freezeStatistics(of: Set(config.freezeStages))
         while let batch = try loader.next() {
             let (loss, logits) = try step(batch, objects: batch.items.map { items[$0].object }, frozen: frozen)
             lossSum += Double(loss) * Double(batch.labels.count)

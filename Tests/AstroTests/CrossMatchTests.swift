@@ -56,5 +56,22 @@ import SeededRandom
         #expect(joined.objects[0].extra["petroRad_r"] == "5")
         #expect(joined.objects[1].objID == nil)
     }
+
+    /// A joined table's label column fills in only for objects with neither a label nor a catalogue class: the
+    /// bright PCC objects' class stays their label source when the SDSS cross-match carries the study's 0/1 labels
+    /// (which, read as class numbers under --classes pcc7, named the wrong classes).
+    @Test func aJoinedLabelDoesNotReplaceACatalogueClass() {
+        let pcc = Catalog(source: "pcc", columns: ["id"], objects: [
+            CatalogObject(id: "PCC-1", ra: 50, dec: 41, magnitude: 18, objectClass: "Cluster or background LTG"),
+            CatalogObject(id: "PCC-2", ra: 51, dec: 41, magnitude: 19),
+        ])
+        let sdss = Catalog(source: "sdss", columns: ["objID", "labels"], objects: [
+            CatalogObject(id: "1", ra: 50.0002, dec: 41.0001, magnitude: 17.5, labelText: "0", objID: 1),
+            CatalogObject(id: "2", ra: 51.0002, dec: 41.0001, magnitude: 18.5, labelText: "1", objID: 2),
+        ])
+        let (joined, _) = pcc.joined(with: sdss, on: .position(radiusArcsec: 2))
+        #expect(joined.objects[0].labelText == nil && joined.objects[0].objectClass == "Cluster or background LTG")
+        #expect(joined.objects[1].labelText == "1")
+    }
 }
 

@@ -27,6 +27,30 @@ import Autodiff
                   "e": .float32(Tensor(shape: [0, 4], scalars: []))],
         metadata: ["perseus.architecture": "resnet18", "quote": "a \"b\" \\ c"])
 
+    /// F16, as shipped models store their weights: written from F32 rounded to the nearest half, read back into F32;
+    /// integers stay I64. The bytes of a hand-written F16 file (IEEE binary16: 1.0 = 0x3C00, -2.0 = 0xC000,
+    /// 65504 = 0x7BFF) read as those values.
+    @Test func halfPrecision() throws {
+        let encoded = sample.encoded(precision: .float16)
+        let header = String(decoding: encoded[8..<(8 + Int(encoded.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))], as: UTF8.self)
+        #expect(header.contains(#""w":{"dtype":"F16","shape":[2,3],"data_offsets":[8,20]}"#))
+        #expect(header.contains(#""n":{"dtype":"I64""#))
+        let decoded = try SafeTensors(data: encoded)
+        #expect(decoded.metadata == sample.metadata)
+        #expect(decoded.tensors["n"] == sample.tensors["n"])
+        guard case let .float32(w) = decoded.tensors["w"]! else { Issue.record("F16 did not come back as F32"); return }
+        #expect(w.shape == [2, 3])
+        #expect(w.scalars == [1, -2, 3.5, 0, Float(Float16(Float.pi)), -0.25])
+        #expect(sample.halfPrecisionOverflow == nil)
+        let big = SafeTensors(tensors: ["a": .float32(Tensor(shape: [1], scalars: [1])), "b": .float32(Tensor(shape: [2], scalars: [1, 70000]))])
+        #expect(big.halfPrecisionOverflow == "b")
+
+        let handWritten = file(header: #"{"h":{"dtype":"F16","shape":[3],"data_offsets":[0,6]}}"#,
+                               data: [0x00, 0x3C, 0x00, 0xC0, 0xFF, 0x7B])
+        #expect(try SafeTensors(data: handWritten).tensors["h"] == .float32(Tensor(shape: [3], scalars: [1, -2, 65504])))
+        #expect(refusal(file(header: #"{"h":{"dtype":"F16","shape":[3],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])).contains("which needs 6"))
+    }
+
     @Test func roundTrip() throws {
         let encoded = sample.encoded()
         #expect(try SafeTensors(data: encoded) == sample)
@@ -65,8 +89,8 @@ import Autodiff
         #expect(refusal(file(header: "not json", data: [])).contains("'{'"))
         #expect(refusal(file(header: "{\"a\": ", data: [])).contains("not valid JSON"))
         #expect(refusal(Data(repeating: 0xff, count: 64)).contains("limit"))
-        #expect(refusal(file(header: #"{"a":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]))
-            .contains("F16"))
+        #expect(refusal(file(header: #"{"a":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]))
+            .contains("BF16"))
         #expect(refusal(file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]))
             .contains("shape"))
         #expect(refusal(file(header: #"{"a":{"dtype":"F32","shape":[1]}}"#, data: [0, 0, 0, 0])).contains("data_offsets"))

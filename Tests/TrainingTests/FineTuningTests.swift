@@ -256,3 +256,69 @@ import SeededRandom
         #expect(runs.resumedBytes.resume == runs.referenceBytes.resume)
     }
 }
+
+/// Layer-wise learning-rate decay and frozen stages (`layerDecay`, `freezeStages`).
+@Suite struct StageFineTuningTests {
+    /// The head at the full rate, each earlier stage times the decay once more; an optimizer step with a scale is
+    /// the step at the scaled rate; the settings read from YAML and are validated.
+    @Test func layerDecayScalesEachStagesRate() throws {
+        var c = TinyRun.configuration()
+        c.layerDecay = 0.5
+        #expect(c.learningRateScale(of: "fc.weight") == 1)
+        #expect(c.learningRateScale(of: "layer4.0.conv1.weight") == 0.5)
+        #expect(c.learningRateScale(of: "layer1.0.bn2.bias") == 0.0625)
+        #expect(c.learningRateScale(of: "conv1.weight") == 0.03125 && c.learningRateScale(of: "bn1.weight") == 0.03125)
+        let model = ResNet(.resnet10, classes: 2, seed: 1)
+        let optimizer = c.makeOptimizer(for: model)
+        let scales = Dictionary(uniqueKeysWithValues: zip(optimizer.parameters.map(\.name), optimizer.learningRateScales))
+        #expect(scales["fc.bias"] == 1 && scales["layer3.0.conv1.weight"] == 0.25)
+
+        for momentum: Float in [0, 0.9] {
+            func stepped(scale: Float, rate: Float) throws -> Tensor {
+                let p = Variable(Tensor(shape: [3], scalars: [1, -2, 0.5]), requiresGrad: true)
+                p.grad = Tensor(shape: [3], scalars: [0.3, 0.1, -0.2])
+                let sgd = SGD(parameters: [("p", p)], learningRate: rate, momentum: momentum, weightDecay: 0.01, nesterov: momentum > 0)
+                sgd.learningRateScales = [scale]
+                try sgd.step()
+                try sgd.step()
+                return p.value
+            }
+            #expect(try stepped(scale: 0.5, rate: 0.2) == stepped(scale: 1, rate: 0.1))
+        }
+
+        let read = try TrainingConfiguration.load(yaml: "initFrom: /m/a.safetensors\nlayerDecay: 0.7\nfreezeStages: [stem, layer1]\n", source: "t.yaml")
+        #expect(read.layerDecay == 0.7 && read.freezeStages == [.stem, .layer1])
+        #expect(try TrainingConfiguration.load(yaml: read.yaml(), source: "again") == read)
+        var bad = TinyRun.configuration()
+        bad.freezeStages = [.stem]
+        #expect { try bad.validate() } throws: { "\($0)".contains("freezeStages needs initFrom") }
+        bad = TinyRun.configuration()
+        bad.layerDecay = 1.5
+        #expect { try bad.validate() } throws: { "\($0)".contains("layerDecay") }
+    }
+
+    /// Fine-tuning with the stem and layer1 frozen: their weights and batch-norm statistics stay bit for bit the
+    /// starting file's, while later stages and the head learn.
+    @Test func frozenStagesStayAsTheyStarted() throws {
+        let root = try TinyRun.folder("freeze-stages")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dataset = try TinyRun.dataset(in: root)
+        let start = try FineTuningTests.network(classes: 2, seed: 21)
+        let file = root.appendingPathComponent("start.safetensors")
+        try start.save(to: file)
+        var c = FineTuningTests.configuration(initFrom: file, epochs: 1)
+        c.freezeStages = [.stem, .layer1]
+        c.layerDecay = 0.7
+        let run = try RunFolder.create(at: root.appendingPathComponent("run"), force: false)
+        _ = try TinyRun.trainer(c, on: dataset, in: run).fit()
+        let before = try SafeTensors(contentsOf: file).tensors, after = try SafeTensors(contentsOf: run.lastCheckpoint).tensors
+        let frozenStages: Set<ResNetStage> = [.stem, .layer1]
+        let frozen = before.keys.filter { (name: String) -> Bool in
+            guard let stage = ResNetStage(parameterName: name) else { return false }
+            return frozenStages.contains(stage)
+        }
+        #expect(frozen.count > 10)
+        for name in frozen { #expect(after[name] == before[name], "\(name) stays") }
+        for name in ["layer4.0.conv1.weight", "layer2.0.bn1.running_mean", "fc.weight"] { #expect(after[name] != before[name], "\(name) learns") }
+    }
+}
