@@ -18,8 +18,11 @@ struct Explain: ParsableCommand {
             For every object writes <id>.png (the network input), <id>-gradcam.png and <id>-ig.png (the maps laid \
             over it; bright yellow = most salient) and saliency.csv (id, true label when known, membership \
             probability, whether the prediction is right, the files). Both maps explain the predicted class's \
-            log-odds. Grad-CAM uses the activation after --stage (layer4, the last convolutional stage, is coarse: \
-            input/32 pixels); integrated gradients integrate the input gradient from a black image in --steps steps. \
+            log-odds. Grad-CAM uses the activation after --stage: its cells are input/4 (stem; layer1, the default: \
+            16x16 cells at 64 px, the one stage whose map moved with a shifted object in the tests), input/8 (layer2), \
+            input/16 (layer3) or input/32 pixels (layer4: 2x2 cells at 64 px, a corner whatever the object); \
+            integrated gradients (which follow the object far better) integrate the input gradient from a black \
+            image in --steps steps. \
             For a vision transformer run (vit-tiny) use --methods rollout,ig: <id>-rollout.png is the class token's \
             attention rolled out through the layers (Abnar & Zuidema 2020), on the patch grid.
             """)
@@ -29,7 +32,8 @@ struct Explain: ParsableCommand {
     @Option(help: "Prepared dataset folder (from `perseus prepare`), instead of --images.") var data: String?
     @Option(help: "With --data: test, holdout, validation, train or all.") var split: JudgedSplit = .test
     @Option(help: "Output folder.") var out: String
-    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).") var stage: String = "layer4"
+    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var stage: ResNetStage = SaliencyExplainer.defaultGradCAMStage
     @Option(help: "Riemann steps of integrated gradients.") var steps: Int = 32
     @Option(help: "Opacity of the most salient pixels in the overlays (0...1).") var alpha: Double = 0.6
     @Option(help: "Explain at most this many objects (0: all).") var limit: Int = 0
@@ -37,9 +41,6 @@ struct Explain: ParsableCommand {
 
     func validate() throws {
         guard (images == nil) != (data == nil) else { throw ValidationError("give exactly one of --images or --data") }
-        guard ResNetStage(rawValue: stage) != nil else {
-            throw ValidationError("--stage takes \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")), not '\(stage)'")
-        }
         guard steps >= 1, limit >= 0, (0...1).contains(alpha) else { throw ValidationError("--steps >= 1, --limit >= 0, --alpha in 0...1") }
         let chosen = (methods ?? "ig").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !chosen.isEmpty, chosen.allSatisfy({ ["gradcam", "rollout", "ig"].contains($0) }) else {
@@ -79,7 +80,7 @@ struct Explain: ParsableCommand {
             try writePNG(image, output.appendingPathComponent("\(stem).png"))
             var files = ["\(stem).png", "", ""]
             if chosen.contains("gradcam") {
-                let map = try explainer.gradCAM([image], targets: [predicted], stage: ResNetStage(rawValue: stage)!)[0]
+                let map = try explainer.gradCAM([image], targets: [predicted], stage: stage)[0]
                 try writePNG(saliencyOverlay(cutout: image, map: map.values, mapWidth: map.width, mapHeight: map.height, alpha: alpha),
                              output.appendingPathComponent("\(stem)-gradcam.png"))
                 files[1] = "\(stem)-gradcam.png"
