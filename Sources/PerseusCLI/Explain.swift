@@ -18,11 +18,8 @@ struct Explain: ParsableCommand {
             For every object writes <id>.png (the network input), <id>-gradcam.png and <id>-ig.png (the maps laid \
             over it; bright yellow = most salient) and saliency.csv (id, true label when known, membership \
             probability, whether the prediction is right, the files). Both maps explain the predicted class's \
-            log-odds. Grad-CAM uses the activation after --stage: its cells are input/4 (stem; layer1, the default: \
-            16x16 cells at 64 px, the one stage whose map moved with a shifted object in the tests), input/8 (layer2), \
-            input/16 (layer3) or input/32 pixels (layer4: 2x2 cells at 64 px, a corner whatever the object); \
-            integrated gradients (which follow the object far better) integrate the input gradient from a black \
-            image in --steps steps. \
+            log-odds. Grad-CAM uses the activation after --stage (layer4, the last convolutional stage, is coarse: \
+            input/32 pixels); integrated gradients integrate the input gradient from a black image in --steps steps. \
             For a vision transformer run (vit-tiny) use --methods rollout,ig: <id>-rollout.png is the class token's \
             attention rolled out through the layers (Abnar & Zuidema 2020), on the patch grid.
             """)
@@ -32,7 +29,9 @@ struct Explain: ParsableCommand {
     @Option(help: "Prepared dataset folder (from `perseus prepare`), instead of --images.") var data: String?
     @Option(help: "With --data: test, holdout, validation, train or all.") var split: JudgedSplit = .test
     @Option(help: "Output folder.") var out: String
-    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).")
+    // layer1 by default: its input/4-pixel cells (16x16 at 64 px) make the one stage whose map moved with a shifted
+    // object in SaliencyTests; layer2-4 stayed put, and integrated gradients follow the object far better.
+    @Option(help: "Stage for Grad-CAM: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")); layer1 (the default, cells of input/4 pixels) is the one whose map followed a shifted object in the tests.")
     var stage: ResNetStage = SaliencyExplainer.defaultGradCAMStage
     @Option(help: "Riemann steps of integrated gradients.") var steps: Int = 32
     @Option(help: "Opacity of the most salient pixels in the overlays (0...1).") var alpha: Double = 0.6
