@@ -8,6 +8,9 @@ public struct SampleSet: Sendable {
     /// Each object's catalogue class (the PCC morphology, or SDSS's class of a spectroscopic object) when known: what
     /// an auxiliary target (`AuxiliaryTarget`) learns. Empty for sets made without objects.
     public var objectClasses: [String?] = []
+    /// Each object's catalogue parameters by column (a missing value is absent): what a parameter target
+    /// (`parameterWeight`) regresses. Empty for sets made without objects.
+    public var parameters: [[String: Double]] = []
     public var load: @Sendable (_ index: Int, _ augmentation: Augmentation) throws -> Image
 
     public init(ids: [String], labels: [Int],
@@ -27,6 +30,7 @@ public struct SampleSet: Sendable {
             try load(indices[i], a)
         }
         if !objectClasses.isEmpty { subset.objectClasses = indices.map { objectClasses[$0] } }
+        if !parameters.isEmpty { subset.parameters = indices.map { parameters[$0] } }
         return subset
     }
 }
@@ -58,6 +62,7 @@ extension SampleSet {
             return image
         }
         objectClasses = objects.map(\.objectClass)
+        parameters = objects.map(\.parameters)
     }
 
     /// The objects as a trained run's model takes them.

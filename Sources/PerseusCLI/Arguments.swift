@@ -12,6 +12,7 @@ extension StretchKind: ExpressibleByArgument {}
 extension Recipe: ExpressibleByArgument {}
 extension SplitName: ExpressibleByArgument {}
 extension JudgedSplit: ExpressibleByArgument {}
+extension ResNetStage: ExpressibleByArgument {}
 
 /// A value, or `none` for its absence (no magnitude cut, no held-out split): parsed once, here.
 struct OrNone<Value: ExpressibleByArgument>: ExpressibleByArgument {

@@ -31,8 +31,14 @@ public struct CatalogueModel: Codable, Sendable {
         Self.row(object, features: features)
     }
 
+    /// With parameters, an object needs one of them; a magnitude-only model (no parameters, what every survey
+    /// measures) needs the magnitude.
     static func row(_ object: PreparedObject, features: [String]) -> [Double]? {
         let parameters = features.dropFirst().map { object.parameters[$0] ?? .nan }
+        if parameters.isEmpty {
+            guard let magnitude = object.magnitude, magnitude.isFinite else { return nil }
+            return [magnitude]
+        }
         guard parameters.contains(where: { !$0.isNaN }) else { return nil }
         return [object.magnitude ?? .nan] + parameters
     }
@@ -100,6 +106,22 @@ public struct CatalogueModel: Codable, Sendable {
         } catch {
             throw ConfigurationError(message: "\(url.path): not a catalogue model (\(error)); delete it or retrain")
         }
+    }
+}
+
+extension CatalogueModel {
+    /// The catalogue-only baseline: the catalogue model's trees fitted on `training`'s magnitude and `parameters`,
+    /// no image, judging every object of `objects` (missing values take the side the trees learned for them, so an
+    /// object without parameters is judged on its magnitude alone). What the network is measured against.
+    public static func cataloguePredictions(training: [PreparedObject], objects: [PreparedObject], parameters: [String],
+                                            settings: BoostedTrees.Settings = .catalogue) throws -> Predictions {
+        let features = ["magnitude"] + parameters
+        func inputs(_ o: PreparedObject) -> [Double] { [o.magnitude ?? .nan] + parameters.map { o.parameters[$0] ?? .nan } }
+        let trees = try BoostedTrees.fit(rows: training.map(inputs), labels: training.map(\.label), features: features, settings: settings)
+        let p = objects.map { trees.probability(inputs($0)) }
+        let labels = objects.map(\.label)
+        return Predictions(ids: objects.map(\.id), labels: labels, memberProbability: p,
+                           spread: Array(repeating: 0, count: p.count), loss: meanLogLoss(p, labels: labels))
     }
 }
 

@@ -62,6 +62,14 @@ public struct StudyExperiments: Sendable {
                 let test = data.objects(in: .test)
                 let onTest = try evaluateRun(trained, on: test, reference: data.objects, tta: tta)
                 table.add(name, "test split", onTest.predictions)
+                if trained.catalogueModel != nil {
+                    // The network alone beside the combined figure (spectroscopic objects have no PCC parameters, so
+                    // the catalogue model leaves their figures to the network).
+                    var alone = trained
+                    alone.catalogueModel = nil
+                    table.add("\(name), network alone", "test split",
+                              try evaluateRun(alone, on: test, reference: data.objects, tta: tta).predictions)
+                }
                 for region in onTest.regions {
                     table.add(name, "test split, \(region.region.rawValue)", onTest.predictions, subset: region.members)
                 }
@@ -111,14 +119,32 @@ public struct StudyExperiments: Sendable {
             let combined = trained.catalogueModel
             trained.catalogueModel = nil
             let network = try evaluateRun(trained, on: test, reference: data.objects, tta: tta).predictions
-            let judged = [("network", network)] + (combined.map { [("network + catalogue model", $0.apply(to: network, objects: test))] } ?? [])
+            // The network alone first; beside it what the magnitude adds (every survey measures it), the catalogue
+            // alone (the trees on its parameters, no image), and the network with the catalogue model: any gain
+            // from the pixels shows against the catalogue-only row.
+            var judged = [("network", network)]
+            if test.contains(where: { $0.magnitude != nil }) {
+                let validation = data.objects(in: .validation)
+                let onValidation = try evaluateRun(trained, on: validation, reference: data.objects, tta: tta).predictions
+                let magnitude = try CatalogueModel.fit(training: data.objects(in: .train), validation: validation,
+                                                       network: onValidation, parameters: [])
+                judged.append(("network + magnitude", magnitude.apply(to: network, objects: test)))
+            }
+            if !data.parameterNames.isEmpty {
+                judged.append(("catalogue alone, no image", try CatalogueModel.cataloguePredictions(
+                    training: data.objects(in: .train), objects: test, parameters: data.parameterNames)))
+            }
+            if let combined { judged.append(("network + catalogue model", combined.apply(to: network, objects: test))) }
             for (what, predictions) in judged {
                 // Out-of-fold predictions, so other combinations can be tried without retraining.
                 try AtomicFile.write(Data(predictionsCSV(predictions, objects: test, threshold: 0.5).utf8),
                                      to: root.appendingPathComponent("predictions/cv-fold\(k + 1)-\(slug(what)).csv"))
                 table.add("\(name), \(what)", "all magnitudes", predictions)
-                table.add("\(name), \(what)", "bright (r <= 19.4)", predictions,
-                          subset: test.indices.filter { (test[$0].magnitude ?? 99) <= 19.4 })
+                // Member precision and recall where the members are lost: by magnitude, the brightest bin the study's.
+                for bin in MagnitudeBin.between() {
+                    table.add("\(name), \(what)", bin.lower == nil ? "bright (r <= 19.4)" : bin.label, predictions,
+                              subset: test.indices.filter { test[$0].magnitude.map(bin.contains) ?? false })
+                }
                 table.add("\(name), \(what)", "spectroscopic objects", predictions,
                           subset: test.indices.filter { test[$0].redshift != nil })
             }

@@ -43,9 +43,8 @@ final class AuxiliaryTarget {
         head.namedParameters().map { ("auxiliary." + $0.name, $0.variable) }
     }
 
-    /// The membership logits and the auxiliary loss of `items` (indices into the training set) in one pass.
-    func forward(_ input: Variable, items: [Int]) throws -> (logits: Variable, loss: Variable) {
-        let pooled = try model.avgpool(model.features(input))
-        return (try model.fc(pooled), try softmaxCrossEntropy(logits: head(pooled), labels: items.map { labels[$0] }))
+    /// The auxiliary loss of `items` (indices into the training set) from the network's pooled features.
+    func loss(pooled: Variable, items: [Int]) throws -> Variable {
+        try softmaxCrossEntropy(logits: head(pooled), labels: items.map { labels[$0] })
     }
 }

@@ -55,6 +55,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var labelSmoothing: Float = 0
     /// Weight of a second loss on the objects' catalogue classes (see `AuxiliaryTarget`; ResNets only); 0 for none.
     public var auxiliaryWeight: Float = 0
+    /// Weight of a regression loss on the objects' catalogue parameters, standardised (see `ParameterTarget`;
+    /// ResNets only); 0 for none.
+    public var parameterWeight: Float = 0
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
     /// Also fit the catalogue model (`CatalogueModel`): boosted trees on the catalogue's magnitude and parameters,
@@ -90,6 +93,10 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard auxiliaryWeight == 0 || (model.resnet != nil && !freezeBackbone) else {
             throw fail("auxiliaryWeight: the auxiliary target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
         }
+        guard parameterWeight >= 0, parameterWeight.isFinite else { throw fail("parameterWeight cannot be negative (0: no parameter target)") }
+        guard parameterWeight == 0 || (model.resnet != nil && !freezeBackbone) else {
+            throw fail("parameterWeight: the parameter target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
+        }
         guard (0..<1).contains(emaDecay) else { throw fail("emaDecay must be in [0, 1) (0: no weight averaging)") }
         guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
         guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
@@ -116,7 +123,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, classes, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
-             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, threads, catalogueModel, initFrom,
+             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, parameterWeight, threads, catalogueModel, initFrom,
              freezeBackbone, layerDecay, freezeStages
     }
 
@@ -147,7 +154,7 @@ extension TrainingConfiguration {
         try read(.patience, &patience); try choose(.augmentation, &augmentation)
         try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
-        try read(.auxiliaryWeight, &auxiliaryWeight)
+        try read(.auxiliaryWeight, &auxiliaryWeight); try read(.parameterWeight, &parameterWeight)
         try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
         try read(.layerDecay, &layerDecay); try read(.freezeStages, &freezeStages)

@@ -12,6 +12,7 @@ final class TrainingSession {
     let config: TrainingConfiguration
     let model: any Classifier
     let auxiliary: AuxiliaryTarget?
+    let parameterTarget: ParameterTarget?
     let optimizer: any Optimizer
     let schedule: any LearningRateSchedule
     let stepsPerEpoch: Int
@@ -29,7 +30,8 @@ final class TrainingSession {
         config = trainer.configuration
         model = try config.makeModel()
         auxiliary = try config.auxiliaryWeight > 0 ? AuxiliaryTarget(training: trainer.training, model: model, seed: config.seed) : nil
-        optimizer = config.makeOptimizer(for: model, extra: auxiliary?.parameters ?? [])
+        parameterTarget = try config.parameterWeight > 0 ? ParameterTarget(training: trainer.training, model: model, seed: config.seed) : nil
+        optimizer = config.makeOptimizer(for: model, extra: (auxiliary?.parameters ?? []) + (parameterTarget?.parameters ?? []))
         stepsPerEpoch = (trainer.epochItems(1).count + config.batchSize - 1) / config.batchSize
         schedule = config.makeSchedule(stepsPerEpoch: stepsPerEpoch)
         dataFingerprint = trainer.dataFingerprint
@@ -42,7 +44,8 @@ final class TrainingSession {
         let kept: [String: [String: StateTensor]]  // a resume file's average and auxiliary head
         if resume, FileManager.default.fileExists(atPath: trainer.run.resumeState.path) {
             (preprocessing, kept) = try Self.restore(trainer, data: dataFingerprint, model: model, optimizer: optimizer,
-                                                     auxiliary: auxiliary, into: &state)
+                                                     heads: [("auxiliary", auxiliary?.head), ("parameters", parameterTarget?.head)],
+                                                     into: &state)
         } else {
             // A fresh start (also a resume killed before its first commit): the resume file, once written, holds
             // the weights, so `initFrom` is applied only here.
@@ -59,12 +62,16 @@ final class TrainingSession {
         if resume, state.epoch > 0 { try writeDerivedFiles() }
 
         if let auxiliary { trainer.report("auxiliary target: \(auxiliary.classes.count) catalogue classes, loss weight \(config.auxiliaryWeight)") }
+        if let parameterTarget {
+            trainer.report("parameter target: \(parameterTarget.names.count) catalogue parameters (\(parameterTarget.names.joined(separator: ", "))), loss weight \(config.parameterWeight)")
+        }
         trainer.report("training \(config.model.rawValue) on \(trainer.training.count) objects (\(stepsPerEpoch) steps of \(config.batchSize) per epoch), validating on \(trainer.validation.count)")
     }
 
-    /// Loads the resume file into the model, optimizer and auxiliary head; refuses one written with other settings.
-    private static func restore(_ trainer: Trainer, data: String, model: any Classifier, optimizer: any Optimizer, auxiliary: AuxiliaryTarget?,
-                                into state: inout ResumeState) throws -> (Preprocessing, [String: [String: StateTensor]]) {
+    /// Loads the resume file into the model, optimizer and training-only heads (by the name each is saved under);
+    /// refuses one written with other settings.
+    private static func restore(_ trainer: Trainer, data: String, model: any Classifier, optimizer: any Optimizer,
+                                heads: [(name: String, head: Linear?)], into state: inout ResumeState) throws -> (Preprocessing, [String: [String: StateTensor]]) {
         let run = trainer.run
         let saved = try ResumeState.load(run.resumeState, into: model, optimizer: optimizer)
         let conflicts = saved.state.conflicts(with: trainer.configuration, data: data)
@@ -73,7 +80,7 @@ final class TrainingSession {
                 + "resuming cannot change \(conflicts.joined(separator: ", ")). Resume with the run's own settings, or start a new run")
         }
         state = saved.state
-        try auxiliary?.head.loadStateDict(saved.extra["auxiliary"] ?? [:], source: run.resumeState.path)
+        for (name, head) in heads { try head?.loadStateDict(saved.extra[name] ?? [:], source: run.resumeState.path) }
         trainer.report("resuming after epoch \(state.epoch) (best validation loss \(fmt(state.bestValidationLoss)) at epoch \(state.bestEpoch))")
         return (saved.preprocessing, saved.extra)
     }
@@ -129,14 +136,19 @@ final class TrainingSession {
                             seconds: Date().timeIntervalSince(started))
     }
 
-    /// One optimizer step on a batch: the loss (with the auxiliary target's, when there is one), backward, clipping,
-    /// the update, and the weight average. Returns the membership loss and the logits.
+    /// One optimizer step on a batch: the loss (with the auxiliary and parameter targets', when there are any),
+    /// backward, clipping, the update, and the weight average. Returns the membership loss and the logits.
     private func step(_ batch: Batch, objects: [Int], frozen: ResNet?) throws -> (loss: Float, logits: Tensor) {
         optimizer.learningRate = schedule.learningRate(atStep: state.step)
         let input = try Variable(preprocessing.normalise(batch.images))
-        var logits: Variable, auxiliaryLoss: Variable?
-        if let auxiliary {
-            (logits, auxiliaryLoss) = try auxiliary.forward(input, items: objects)
+        var logits: Variable, extraLoss: Variable? = nil
+        if auxiliary != nil || parameterTarget != nil, let resnet = model as? ResNet {
+            // The training-only heads read the pooled features the membership head reads.
+            let pooled = try resnet.avgpool(resnet.features(input))
+            logits = try resnet.fc(pooled)
+            let losses = try [auxiliary.map { try $0.loss(pooled: pooled, items: objects) * config.auxiliaryWeight },
+                              parameterTarget.map { try $0.loss(pooled: pooled, items: objects) * config.parameterWeight }]
+            for term in losses.compactMap({ $0 }) { extraLoss = try extraLoss.map { try $0 + term } ?? term }
         } else {
             logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
         }
@@ -148,7 +160,7 @@ final class TrainingSession {
                 "epoch \(state.epoch + 1) step \(state.step): the loss is \(loss.value.scalars[0]); lower the learning rate")
         }
         optimizer.zeroGrad()
-        try (auxiliaryLoss.map { try loss + $0 * config.auxiliaryWeight } ?? loss).backward()
+        try (extraLoss.map { try loss + $0 } ?? loss).backward()
         if config.gradientClipNorm > 0 { _ = clipGradientNorm(optimizer.parameters.map(\.variable), maxNorm: config.gradientClipNorm) }
         try optimizer.step()
         state.step += 1
@@ -172,7 +184,8 @@ final class TrainingSession {
             state.epochsWithoutImprovement += 1
         }
         // The resume file is the commit point: everything else is derived from it or rewritten after it.
-        let extra = ["average": average?.state, "auxiliary": auxiliary.map { Dictionary(uniqueKeysWithValues: $0.head.stateDict()) }]
+        let extra = ["average": average?.state, "auxiliary": auxiliary.map { Dictionary(uniqueKeysWithValues: $0.head.stateDict()) },
+                     "parameters": parameterTarget.map { Dictionary(uniqueKeysWithValues: $0.head.stateDict()) }]
         try state.save(to: run.resumeState, model: model, optimizer: optimizer, preprocessing: preprocessing,
                        extra: extra.compactMapValues { $0 })
         try writeDerivedFiles()

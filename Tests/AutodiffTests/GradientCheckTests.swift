@@ -96,6 +96,24 @@ import SeededRandom
         #expect(result.maxError < 2e-3, "\(result)")
     }
 
+    @Test func maskedMeanSquaredError() throws {
+        let target = normal([4, 3], seed: 31)
+        let mask = Tensor(shape: [4, 3], scalars: [1, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1])
+        let result = try gradientCheck([normal([4, 3], seed: 32)]) { v in
+            try Autodiff.maskedMeanSquaredError(prediction: v[0], target: target, mask: mask)
+        }
+        #expect(result.maxError < 1e-3, "\(result)")
+        // Masked entries neither count nor receive a gradient; an all-zero mask gives 0.
+        let prediction = Variable(Tensor(shape: [1, 2], scalars: [3, 100]), requiresGrad: true)
+        let loss = try Autodiff.maskedMeanSquaredError(prediction: prediction, target: Tensor(shape: [1, 2], scalars: [1, 0]),
+                                                       mask: Tensor(shape: [1, 2], scalars: [1, 0]))
+        #expect(loss.value.scalars == [4])
+        try loss.backward()
+        #expect(prediction.grad?.scalars == [4, 0])
+        let none = try Autodiff.maskedMeanSquaredError(prediction: prediction, target: Tensor(shape: [1, 2]), mask: Tensor(shape: [1, 2]))
+        #expect(none.value.scalars == [0])
+    }
+
     @Test func dropoutWithAFixedMask() throws {
         let result = try gradientCheck([normal([3, 10], seed: 20)]) { v in
             var rng = SeededGenerator(seed: 21)  // the same mask on every evaluation

@@ -66,6 +66,24 @@ import SeededRandom
                 == model.apply(to: uninformed(test), objects: test).memberProbability)
     }
 
+    /// The magnitude alone (what every survey measures) covers every object with a magnitude, spectroscopic ones too;
+    /// the catalogue-only baseline judges every object, those without parameters on their magnitude.
+    @Test func aMagnitudeOnlyModelAndTheCatalogueAloneJudgeEveryObject() throws {
+        let train = objects(200, split: .train, seed: 11), validation = objects(100, split: .validation, seed: 12)
+        var test = objects(60, split: .test, seed: 13, noParameters: 10)
+        test[0].magnitude = nil
+        var settings = BoostedTrees.Settings.catalogue
+        settings.rounds = 10
+        let magnitude = try CatalogueModel.fit(training: train, validation: validation, network: uninformed(validation),
+                                               parameters: [], settings: settings)
+        #expect(magnitude.features == ["magnitude"])
+        #expect(magnitude.covered(test) == 59)
+        let alone = try CatalogueModel.cataloguePredictions(training: train, objects: test, parameters: ["size", "colour"], settings: settings)
+        #expect(alone.ids == test.map(\.id) && alone.memberProbability.allSatisfy { $0 > 0 && $0 < 1 })
+        // `size` decides membership: the trees alone get the objects with parameters right.
+        #expect(try Scores(alone, subset: Array(10..<60)).balancedAccuracy > 0.95)
+    }
+
     @Test func aDatasetWithoutParametersIsRefusedWithAReason() throws {
         let train = objects(100, split: .train, seed: 7, noParameters: 100), validation = objects(50, split: .validation, seed: 8)
         #expect(throws: TabularError.self) {
