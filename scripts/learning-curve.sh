@@ -107,7 +107,7 @@ for n in "${sizes[@]}"; do
             train "$out/n-$n" "$run"
         fi
         "$perseus" evaluate --run "$run" --data "$out/n-$n" --json "$run.json" > "$run.txt"
-        row="$row | $(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('%.3f / %.3f' % (r['macro avg']['recall'], r['member']['f1-score']))" "$run.json")"
+        row="$row | $(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('%.3f / %.3f' % (r['macro avg']['recall'], r.get('member', r.get('1'))['f1-score']))" "$run.json")"
     done
     echo "$row |" | tee -a "$out/curve.md"
 done
