@@ -38,9 +38,7 @@ import Testing
         let dataset = try Self.threeClassDataset(in: work)
         var configuration = TinyRun.configuration(epochs: 2)
         configuration.resolveClasses(from: dataset)
-        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let run = try TinyRun.trainedRun(configuration, on: dataset, in: work)
 
         #expect(try TrainedModel.classes(run: run.url) == ["blob", "streak", "point"])
         let test = dataset.objects(in: .test)
@@ -72,9 +70,7 @@ import Testing
         let dataset = try Self.threeClassDataset(in: work)
         var configuration = TinyRun.configuration(epochs: 1)
         configuration.resolveClasses(from: dataset)
-        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let run = try TinyRun.trainedRun(configuration, on: dataset, in: work)
         func perseus(_ arguments: [String]) throws {
             let process = Process()
             process.executableURL = TrainCommand.executable!
@@ -150,9 +146,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work) }
         let dataset = try TinyRun.dataset(in: work)
         let configuration = TinyRun.configuration(epochs: 1)
-        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let run = try TinyRun.trainedRun(configuration, on: dataset, in: work)
         let validation = dataset.objects(in: .validation)
         var calibration = try RunCalibration.fit(try predictRuns([run.url.path], objects: validation, tta: false, calibrated: false).predictions,
                                                  split: "validation", checkpoint: "best.safetensors")

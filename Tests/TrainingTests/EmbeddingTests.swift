@@ -64,9 +64,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work) }
         let dataset = try TinyRun.dataset(in: work)
         let configuration = TinyRun.configuration(epochs: 1)
-        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let run = try TinyRun.trainedRun(configuration, on: dataset, in: work)
         let trained = try TrainedModel.load(run: run)
         let objects = dataset.objects
         let found = try Embeddings(trained, objects: objects, batchSize: 5)

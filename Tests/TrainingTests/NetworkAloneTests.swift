@@ -43,9 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work) }
         let dataset = try TinyRun.dataset(in: work)
         let configuration = TinyRun.configuration(epochs: 1)
-        let run = try RunFolder.create(at: work.appendingPathComponent("run"), force: false)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        let run = try TinyRun.trainedRun(configuration, on: dataset, in: work)
         var settings = BoostedTrees.Settings()
         settings.rounds = 3
         settings.minLeaf = 2

@@ -1,7 +1,9 @@
 import Dataset
+import Files
 import Foundation
 import Imaging
 import NN
+import Runs
 import Tensor
 @testable import Training
 import SeededRandom
@@ -72,6 +74,14 @@ enum TinyRun {
     }
 
     /// A fresh temporary folder.
+    /// `folder/run`, created with `configuration` as its config.yaml and trained quietly on `dataset`.
+    static func trainedRun(_ configuration: TrainingConfiguration, on dataset: PreparedDataset, in folder: URL) throws -> RunFolder {
+        let run = try RunFolder.create(at: folder.appendingPathComponent("run"), force: false)
+        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
+        _ = try train(configuration, on: dataset, in: run, resume: false, quiet: true)
+        return run
+    }
+
     static func folder(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("perseus-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
