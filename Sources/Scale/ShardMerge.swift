@@ -67,7 +67,8 @@ private func mergeShardRows(_ given: [URL], into out: URL) throws -> MergeSummar
     let readers = try shards.map { try ByteReader(url: $0.url) }
     // Every shard's header is the first's: the same classes, so the same columns.
     let header = try readers[0].line() ?? []
-    guard header.starts(with: Array("row,id,ra,dec,".utf8)), header.reversed().starts(with: Array(",status,problem".utf8).reversed()) else {
+    let columns = try CatalogTable.parseCSV(String(decoding: header, as: UTF8.self) + "\n", source: shards[0].url.path).columns
+    guard ShardOutput.classNames(inHeader: columns) != nil else {
         throw ShardError("\(shards[0].url.path) does not start with a predictions header (row,id,ra,dec,...,status,problem)")
     }
     for (i, reader) in readers.enumerated().dropFirst() where try reader.line() != header {

@@ -35,9 +35,15 @@ public final class ShardOutput {
         return "row,id,ra,dec,label,spread,\(classNames.map { csvField("p_" + $0) }.joined(separator: ",")),status,problem\n"
     }
 
+    /// The classes a predictions header (its column names, as a CSV reader gives them) was written for: `header(classNames:)`
+    /// read back, or nil when the columns are not a predictions header.
+    public static func classNames(inHeader columns: [String]) -> [String]? {
+        let names = columns.count > 8 && columns[4] == "label"
+            ? columns[6..<(columns.count - 2)].map { String($0.dropFirst(2)) } : ClassList.memberNames
+        return columns.map(csvField).joined(separator: ",") + "\n" == header(classNames: names) ? names : nil
+    }
+
     public let url: URL
-    /// This output's header line (see `header(classNames:)`).
-    public let header: String
     public private(set) var progress: ShardProgress
     private let handle: FileHandle?
 
@@ -52,7 +58,6 @@ public final class ShardOutput {
     public init(_ url: URL, shard: Shard, input: String, classNames: [String] = ClassList.memberNames, force: Bool) throws {
         self.url = url
         let header = Self.header(classNames: classNames)
-        self.header = header
         let fm = FileManager.default
         let progressURL = Self.progressURL(for: url)
         if force {

@@ -42,11 +42,8 @@ public enum ShardTable {
     public static func read(_ csv: URL) throws -> OutputTable {
         let table = try CatalogTable.readCSV(csv)
         let columns = table.columns
-        let membership = ShardOutput.header(classNames: ClassList.memberNames).dropLast().split(separator: ",").map(String.init)
-        let classNames = columns.count > 8 && columns[4] == "label" ? columns[6..<(columns.count - 2)].map { String($0.dropFirst(2)) } : []
-        guard columns == membership
-                || classNames.count > 2 && columns.map(csvField).joined(separator: ",") + "\n" == ShardOutput.header(classNames: classNames) else {
-            throw ShardError("\(csv.path) does not have a predictions header (\(membership.joined(separator: ",")), or row,id,ra,dec,label,spread,p_<class>...,status,problem); it has \(columns.joined(separator: ","))")
+        guard let classNames = ShardOutput.classNames(inHeader: columns) else {
+            throw ShardError("\(csv.path) does not have a predictions header (\(ShardOutput.header(classNames: ClassList.memberNames).dropLast()), or row,id,ra,dec,label,spread,p_<class>...,status,problem); it has \(columns.joined(separator: ","))")
         }
         if let bad = table.malformed.first { throw ShardError("\(csv.path): \(bad)") }
         func cells(_ i: Int) -> [String?] { table.rows.map { $0.cells[i] } }
@@ -62,7 +59,7 @@ public enum ShardTable {
         }
         func doubles(_ i: Int) throws -> [Double?] { try values(i, "a number") { Double($0) } }
         func probability(_ i: Int) throws -> OutputTable.Column { .init(columns[i], .double(try doubles(i)), decimals: 6) }
-        let predicted: [OutputTable.Column] = classNames.isEmpty
+        let predicted: [OutputTable.Column] = classNames.count == 2
             ? [try probability(4), try probability(5), .init("label", .int64(try values(6, "an integer") { Int64($0) }))]
             : [.init("label", .text(cells(4))), try probability(5)] + (try (6..<(columns.count - 2)).map(probability))
         return try OutputTable([

@@ -1,6 +1,5 @@
 import Dataset
 import Foundation
-import Tabular
 import Testing
 import Runs
 import Training
@@ -11,20 +10,8 @@ import Training
 @Suite(.serialized) struct CatalogueModelPredictionTests {
     @Test func rowsWithParametersGetTheCombinedProbability() throws {
         let f = try fixture()
-        var text = "name,ra,dec,file,mag,size\n"
-        for r in 0..<40 {
-            text += "OBJ-\(r),\(Double(r) * 0.1),-30,\(f.files[r % f.files.count]),\(16 + Double(r % 7)),\(r % 2 == 0 ? String(Double(r) / 10) : "")\n"
-        }
-        let catalog = f.folder.appendingPathComponent("with-parameters.csv")
-        try text.write(to: catalog, atomically: true, encoding: .utf8)
-
-        var settings = BoostedTrees.Settings()
-        settings.rounds = 5
-        settings.minLeaf = 2
-        let rows = (0..<20).map { [16 + Double($0 % 7), Double($0) / 5] }
-        let trees = try BoostedTrees.fit(rows: rows, labels: (0..<20).map { $0 < 10 ? 0 : 1 }, features: ["magnitude", "size"], settings: settings)
-        let model = CatalogueModel(features: ["magnitude", "size"], trees: trees,
-                                   combiner: LogisticRegression(coefficients: [0.5, 2], intercept: -0.25))
+        let catalog = try f.parameterCatalogue(rows: 40, name: "with-parameters.csv")
+        let model = try Fixture.catalogueModel()
 
         func run(_ model: CatalogueModel?, _ name: String) throws -> [Double] {
             var trained = try f.trained()

@@ -1,5 +1,4 @@
 import Dataset
-import Files
 import Foundation
 import Runs
 import Testing
@@ -15,29 +14,11 @@ import Training
     /// The binary fixture's cutouts relabelled into three classes, and a ResNet-10 trained on them for one epoch.
     static let run: Result<URL, any Error> = Result {
         let f = try fixture()
-        let folder = f.folder.appendingPathComponent("three")
         let objects = f.files.enumerated().map { k, file in
             PreparedObject(id: "o\(k)", source: "catalog", ra: 0, dec: 0, label: k % 3, split: k % 4 == 0 ? .validation : .train,
                            image: f.folder.appendingPathComponent(file))
         }
-        var configuration = TrainingConfiguration.recipe
-        configuration.classes = classes
-        configuration.model = .resnet10
-        configuration.inputSize = 32
-        configuration.epochs = 1
-        configuration.batchSize = 10
-        configuration.warmupEpochs = 0
-        configuration.augmentation = .none
-        configuration.catalogueModel = false
-        let run = try RunFolder.create(at: folder, force: true)
-        try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
-        let trainer = Trainer(configuration: configuration, run: run,
-                              training: SampleSet(objects: objects.filter { $0.split == .train }, inputSize: 32, grey: false),
-                              validation: SampleSet(objects: objects.filter { $0.split == .validation }, inputSize: 32, grey: false))
-        trainer.report = { _ in }
-        trainer.showProgressBar = false
-        _ = try trainer.fit()
-        return run.url
+        return try Fixture.train(objects, classes: classes, at: f.folder.appendingPathComponent("three"))
     }
 
     func trained() throws -> TrainedModel { try TrainedModel.load(run: RunFolder.open(Self.run.get())) }

@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Scale
 import Runs
+import Tabular
 import Training
 
 /// A ResNet-10 trained for one epoch at 32x32 on a small synthetic field, its cutouts (plus one file that is not
@@ -27,22 +28,29 @@ struct Fixture: Sendable {
             PreparedObject(id: o.name, source: "catalog", ra: 0, dec: 0, label: o.label, split: k % 4 == 0 ? .validation : .train,
                            image: folder.appendingPathComponent("cutouts/\(o.name).png"))
         }
+        let run = try train(prepared, classes: ClassList.memberNames, at: folder.appendingPathComponent("run"))
+        return Fixture(folder: folder, run: run, files: objects.map { "cutouts/\($0.name).png" })
+    }
+
+    /// A ResNet-10 trained for one epoch at 32x32 on `objects` (their train and validation splits) into `run`.
+    static func train(_ objects: [PreparedObject], classes: [String], at url: URL) throws -> URL {
         var configuration = TrainingConfiguration.recipe
+        configuration.classes = classes
         configuration.model = .resnet10
         configuration.inputSize = 32
         configuration.epochs = 1
         configuration.batchSize = 10
         configuration.warmupEpochs = 0
         configuration.augmentation = .none
-        let run = try RunFolder.create(at: folder.appendingPathComponent("run"), force: false)
+        let run = try RunFolder.create(at: url, force: true)
         try AtomicFile.write(Data(configuration.yaml().utf8), to: run.configuration)
         let trainer = Trainer(configuration: configuration, run: run,
-                              training: SampleSet(objects: prepared.filter { $0.split == .train }, inputSize: 32, grey: false),
-                              validation: SampleSet(objects: prepared.filter { $0.split == .validation }, inputSize: 32, grey: false))
+                              training: SampleSet(objects: objects.filter { $0.split == .train }, inputSize: 32, grey: false),
+                              validation: SampleSet(objects: objects.filter { $0.split == .validation }, inputSize: 32, grey: false))
         trainer.report = { _ in }
         trainer.showProgressBar = false
         _ = try trainer.fit()
-        return Fixture(folder: folder, run: run.url, files: objects.map { "cutouts/\($0.name).png" })
+        return run.url
     }
 
     /// A catalogue of `rows` rows `name,ra,dec,file`, with rows whose cutout is absent (every 101st), unreadable
@@ -59,6 +67,29 @@ struct Fixture: Sendable {
         }
         try AtomicFile.write(Data(text.utf8), to: url)
         return url
+    }
+
+    /// A catalogue of `rows` rows `name,ra,dec,file,mag,size` over the fixture's cutouts, `size` given on even rows
+    /// only: the parameters of `catalogueModel()`.
+    func parameterCatalogue(rows: Int, name: String) throws -> URL {
+        var text = "name,ra,dec,file,mag,size\n"
+        for r in 0..<rows {
+            text += "OBJ-\(r),\(Double(r) * 0.1),-30,\(files[r % files.count]),\(16 + Double(r % 7)),\(r % 2 == 0 ? String(Double(r) / 10) : "")\n"
+        }
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// A small catalogue model on `magnitude` and `size`, with a fixed combiner.
+    static func catalogueModel() throws -> CatalogueModel {
+        var settings = BoostedTrees.Settings()
+        settings.rounds = 5
+        settings.minLeaf = 2
+        let trees = try BoostedTrees.fit(rows: (0..<20).map { [16 + Double($0 % 7), Double($0) / 5] },
+                                         labels: (0..<20).map { $0 < 10 ? 0 : 1 }, features: ["magnitude", "size"], settings: settings)
+        return CatalogueModel(features: ["magnitude", "size"], trees: trees,
+                              combiner: LogisticRegression(coefficients: [0.5, 2], intercept: -0.25))
     }
 
     func trained() throws -> TrainedModel { try TrainedModel.load(run: RunFolder.open(run)) }

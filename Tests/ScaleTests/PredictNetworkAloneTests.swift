@@ -1,5 +1,4 @@
 import Foundation
-import Tabular
 import Testing
 import Runs
 import Training
@@ -11,24 +10,13 @@ import Training
 struct PredictNetworkAloneTests {
     @Test func noCatalogueModelGivesTheNetworkAlone() throws {
         let f = try fixture()
-        var text = "name,ra,dec,file,mag,size\n"
-        for r in 0..<30 {
-            text += "OBJ-\(r),\(Double(r) * 0.1),-30,\(f.files[r % f.files.count]),\(16 + Double(r % 7)),\(r % 2 == 0 ? String(Double(r) / 10) : "")\n"
-        }
-        let catalog = f.folder.appendingPathComponent("network-alone.csv")
-        try text.write(to: catalog, atomically: true, encoding: .utf8)
+        let catalog = try f.parameterCatalogue(rows: 30, name: "network-alone.csv")
 
         // A copy of the fixture's run with a catalogue model beside its network.
         let run = f.folder.appendingPathComponent("run-with-catalogue-model")
         try? FileManager.default.removeItem(at: run)
         try FileManager.default.copyItem(at: f.run, to: run)
-        var settings = BoostedTrees.Settings()
-        settings.rounds = 5
-        settings.minLeaf = 2
-        let trees = try BoostedTrees.fit(rows: (0..<20).map { [16 + Double($0 % 7), Double($0) / 5] },
-                                         labels: (0..<20).map { $0 < 10 ? 0 : 1 }, features: ["magnitude", "size"], settings: settings)
-        try CatalogueModel(features: ["magnitude", "size"], trees: trees,
-                           combiner: LogisticRegression(coefficients: [0.5, 2], intercept: -0.25)).save(in: RunFolder.open(run))
+        try Fixture.catalogueModel().save(in: RunFolder.open(run))
 
         func predict(_ run: URL, _ name: String, _ extra: [String]) throws -> [Double] {
             let out = f.folder.appendingPathComponent(name)
