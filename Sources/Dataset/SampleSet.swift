@@ -37,15 +37,18 @@ public struct SampleSet: Sendable {
 
 extension SampleSet {
     /// The prepared objects' cutouts as network inputs: the cutout (or, for a rotation, the wider cutout, so the
-    /// rotated field has no empty corners) under the augmentation, area-resized to `inputSize`, then one grey
+    /// rotated field has no empty corners), decoded at the smallest scale that keeps `inputSize`, under the
+    /// augmentation, area-resized to `inputSize`, then one grey
     /// plane if `grey`, else `channels` bands: a one-band image is repeated into each, any other must have them.
     public init(objects: [PreparedObject], inputSize: Int, grey: Bool, channels: Int = 3) {
         self.init(ids: objects.map(\.id), labels: objects.map(\.label)) { i, augmentation in
             let object = objects[i]
-            let cutout = try Image(contentsOf: object.image)
+            // Decoded no larger than the input needs (a JPEG straight from its DCT), the wider cutout at the same
+            // scale so the rotation crops the same field.
+            let (cutout, scale) = try Image.decode(contentsOf: object.image, keepingAtLeast: inputSize)
             var source = cutout
             if augmentation.rotationDegrees.truncatingRemainder(dividingBy: 360) != 0, let wide = object.wideImage {
-                source = try Image(contentsOf: wide)
+                source = try Image(contentsOf: wide, scale: scale)
             }
             var image = try augmentation.apply(to: source, width: cutout.width, height: cutout.height)
             if image.width != inputSize || image.height != inputSize {

@@ -6,29 +6,50 @@ extension Image {
     /// Reads and decodes the file at `url` (JPEG, PNG or FITS). FITS data keep their physical values: stretch
     /// them for display with `AsinhStretch`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ImageError(.unreadable, url.path, "cannot read the file: \(error.localizedDescription)")
-        }
-        try self.init(decoding: data, name: url.path)
+        self = try Image.decode(Image.contents(of: url), name: url.path, scale: .full, keepingAtLeast: nil).image
+    }
+
+    /// The file at `url` at `scale` of its full size: a JPEG decoded at that scale from its DCT coefficients, any
+    /// other format decoded whole and area-resized to the same size.
+    public init(contentsOf url: URL, scale: DecodeScale) throws {
+        self = try Image.decode(Image.contents(of: url), name: url.path, scale: scale, keepingAtLeast: nil).image
+    }
+
+    /// The file at `url` at the smallest scale (of `DecodeScale`'s JPEG reductions) that keeps both sides at least
+    /// `side` pixels, and that scale: what an image bound for a `side`-pixel input needs decoded. Formats without
+    /// reduced decoding come whole, at scale 1.
+    public static func decode(contentsOf url: URL, keepingAtLeast side: Int) throws -> (image: Image, scale: DecodeScale) {
+        try decode(contents(of: url), name: url.path, scale: .full, keepingAtLeast: side)
     }
 
     /// Decodes `bytes`; `name` (usually the file path) is what errors report.
     public init(decoding bytes: Data, name: String) throws {
+        self = try Image.decode(bytes, name: name, scale: .full, keepingAtLeast: nil).image
+    }
+
+    private static func contents(of url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw ImageError(.unreadable, url.path, "cannot read the file: \(error.localizedDescription)")
+        }
+    }
+
+    private static func decode(_ bytes: Data, name: String, scale: DecodeScale,
+                               keepingAtLeast side: Int?) throws -> (image: Image, scale: DecodeScale) {
         guard !bytes.isEmpty else { throw ImageError(.empty, name, "the file is empty (0 bytes)") }
         guard let format = ImageFormat.sniff(bytes) else {
             let head = bytes.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
             throw ImageError(.unknownFormat, name, "not a JPEG, PNG or FITS file (\(bytes.count) bytes starting \(head))")
         }
-        self = try bytes.withUnsafeBytes { raw in
-            switch format {
-            case .jpeg: return try JPEGCodec.decode(raw, name: name)
-            case .png: return try PNGCodec.decode(raw, name: name)
-            case .fits: return try FITSCodec.decode(raw, name: name)
-            }
+        if format == .jpeg {
+            return try bytes.withUnsafeBytes { try JPEGCodec.decode($0, name: name, scale: scale, keepingAtLeast: side) }
         }
+        let image = try bytes.withUnsafeBytes { raw in
+            format == .png ? try PNGCodec.decode(raw, name: name) : try FITSCodec.decode(raw, name: name)
+        }
+        if scale.isFull { return (image, .full) }
+        return (try image.resized(width: scale.scaled(image.width), height: scale.scaled(image.height)), scale)
     }
 
     /// JPEG bytes: 1 or 3 channels, values clamped to 0...1, `quality` 1...100, no chroma subsampling.

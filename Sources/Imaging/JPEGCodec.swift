@@ -4,9 +4,12 @@ import CTurboJPEG
 /// libjpeg's defaults (accurate integer DCT, smooth chroma upsampling), the same as OpenCV and PIL, so pixel
 /// values match what the study's Python code saw.
 enum JPEGCodec {
-    /// Decodes to 3 planes (R, G, B) or 1 (greyscale JPEG), 0...1. Any libjpeg warning (e.g. "premature end of
-    /// JPEG file") is an error: a decoder that fills missing rows with grey would hand the network a fake image.
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> Image {
+    /// Decodes to 3 planes (R, G, B) or 1 (greyscale JPEG), 0...1, at `scale` of the full size (by the DCT), or at
+    /// the largest reduction that keeps both sides at least `side`; returns the scale used. Any libjpeg warning
+    /// (e.g. "premature end of JPEG file") is an error: a decoder that fills missing rows with grey would hand the
+    /// network a fake image.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, scale wanted: DecodeScale = .full,
+                       keepingAtLeast side: Int? = nil) throws -> (image: Image, scale: DecodeScale) {
         guard let handle = tjInitDecompress() else {
             throw ImageError(.corrupt, name, "TurboJPEG could not start a decompressor")
         }
@@ -21,17 +24,23 @@ enum JPEGCodec {
             throw ImageError(.unsupported, name, "CMYK JPEG (\(width)x\(height)) is not supported")
         }
         let channels = grey ? 1 : 3
-        let (w, h) = (Int(width), Int(height))
+        let scale = side.map { DecodeScale.largestReduction(width: Int(width), height: Int(height), keepingAtLeast: $0) }
+            ?? wanted
+        guard DecodeScale.reductions.contains(scale) else {
+            throw ImageError(.badArgument, name, "TurboJPEG decodes at N/8 of the full size, not \(scale)")
+        }
+        let (w, h) = (scale.scaled(Int(width)), scale.scaled(Int(height)))
         try DecodeLimits.check(width: w, height: h, channels: channels, name: name, format: "JPEG")
         var samples = [UInt8](repeating: 0, count: w * h * channels)
         let status = samples.withUnsafeMutableBufferPointer { out in
-            tjDecompress2(handle, base, UInt(bytes.count), out.baseAddress, width, 0, height,
+            tjDecompress2(handle, base, UInt(bytes.count), out.baseAddress, Int32(w), 0, Int32(h),
                           grey ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
         }
         guard status == 0 else { throw failure(handle, bytes, name, "JPEG data") }
-        return samples.withUnsafeBufferPointer {
+        let image = samples.withUnsafeBufferPointer {
             Image(interleaved: $0, width: w, height: h, channels: channels, maxValue: 255)
         }
+        return (image, scale)
     }
 
     /// Encodes 1 (grey) or 3 (R, G, B) planes at `quality` 1...100, without chroma subsampling (4:4:4) so red
