@@ -177,6 +177,10 @@ public enum EngineOptions {
     /// Fold batch norm into the convolution before it, and fuse ReLU and residual additions, in evaluation mode
     /// without gradients (blocked layouts only).
     @TaskLocal public static var fuseInference = true
+    /// The arithmetic of fused inference convolutions (`InferencePrecision`); int8 needs the network calibrated.
+    @TaskLocal public static var precision = InferencePrecision.fp32
+    /// Fused inference records the range of every convolution's input (int8 calibration), in fp32.
+    @TaskLocal public static var calibrating = false
 
     static var algorithm: ConvolutionAlgorithm { winograd ? .winograd : .direct }
 }

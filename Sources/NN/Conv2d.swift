@@ -9,6 +9,15 @@ public final class Conv2d: Module {
     public let stride: Int
     public let padding: Int
     public var isTraining = true
+    /// The range its input took in int8 calibration (the widest over every calibration batch); nil until then.
+    public private(set) var int8Input: Int8Range?
+
+    /// Widens `int8Input` to cover `range`.
+    func observeInput(_ range: Int8Range) {
+        guard let seen = int8Input else { int8Input = range; return }
+        int8Input = Int8Range(maximum: max(seen.maximum, range.maximum),
+                              nonNegative: seen.nonNegative && range.nonNegative)
+    }
 
     /// Weights from Kaiming normal (fan-out, ReLU), as torchvision initialises a ResNet's convolutions; a bias,
     /// if any, from PyTorch's default uniform.

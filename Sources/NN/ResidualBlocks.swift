@@ -100,11 +100,28 @@ func canFuse(_ norms: [BatchNorm2d], _ downsample: Sequential?) -> Bool {
         && (downsample.layers[1] as? BatchNorm2d).map { !$0.isTraining } == true
 }
 
-/// `relu?(bn(conv(x)) + residual?)` with the batch norm folded into the convolution.
+/// `relu?(bn(conv(x)) + residual?)` with the batch norm folded into the convolution, in `EngineOptions.precision`
+/// (while `EngineOptions.calibrating`, in fp32, recording the input's range).
 func fused(_ x: Variable, _ conv: Conv2d, _ norm: BatchNorm2d, relu: Bool, residual: Variable? = nil) throws -> Variable {
-    try conv2dBatchNormInference(x, weight: conv.weight, bias: conv.bias, stride: conv.stride, padding: conv.padding,
-                                 normWeight: norm.weight, normBias: norm.bias, running: norm.running,
-                                 epsilon: norm.epsilon, relu: relu, residual: residual)
+    let precision: ConvolutionPrecision
+    if EngineOptions.calibrating {
+        conv.observeInput(int8Range(of: x))
+        precision = .fp32
+    } else {
+        switch EngineOptions.precision {
+        case .fp32: precision = .fp32
+        case .bf16: precision = .bf16
+        case .int8:
+            guard let range = conv.int8Input else {
+                throw EngineError.shape(op: "int8 inference", "a convolution of weight \(conv.weight.shape) was never calibrated: run the network under EngineOptions.calibrating first")
+            }
+            precision = .int8(range)
+        }
+    }
+    return try conv2dBatchNormInference(x, weight: conv.weight, bias: conv.bias, stride: conv.stride,
+                                        padding: conv.padding, normWeight: norm.weight, normBias: norm.bias,
+                                        running: norm.running, epsilon: norm.epsilon, relu: relu, residual: residual,
+                                        precision: precision)
 }
 
 /// The shortcut of a fused block: the identity, or its projection with the batch norm folded in.

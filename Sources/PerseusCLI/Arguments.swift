@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import NN
+import Tensor
 import Training
 
 // The typed settings as command-line values: each option takes exactly its enum's raw values, and `--help` lists them.
@@ -9,6 +10,7 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
 extension StretchKind: ExpressibleByArgument {}
+extension InferencePrecision: ExpressibleByArgument {}
 extension Recipe: ExpressibleByArgument {}
 extension SplitName: ExpressibleByArgument {}
 extension JudgedSplit: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import NN
 import Scale
 import Tensor
 import Runs
@@ -31,6 +32,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Images per network batch.") var batch = 64
     @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.") var flush = 1024
     @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).") var threads: Int?
+    @Option(help: "Arithmetic of the network's convolutions: fp32; bf16 (AVX512_BF16); int8 (AVX512_VNNI), quantised after calibrating on 256 cutouts of --calibration-data's validation split, else of this shard's input. ResNets only.") var precision: InferencePrecision = .fp32
+    @Option(help: "Prepared dataset (perseus prepare --out) whose validation split calibrates --precision int8: the same for every shard.") var calibrationData: String?
     @OptionGroup var judging: JudgingOptions
     @Flag(help: "Start afresh, replacing an existing output and its progress record.") var force = false
     @Flag(help: "No progress lines on standard error.") var quiet = false
@@ -42,6 +45,34 @@ struct Predict: ParsableCommand {
 
     private func parsedShard() throws -> Shard {
         do { return try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+    }
+
+    /// The input's rows of `shard` from `firstRow` on.
+    private func rows(_ shard: Shard, from firstRow: Int, parameters: [String] = []) throws -> PredictionRowSource {
+        let folder = URL(fileURLWithPath: images)
+        if let catalog {
+            return try CatalogueRows(catalog: URL(fileURLWithPath: catalog), images: folder, imageColumn: imageColumn,
+                                     shard: shard, firstRow: firstRow, parameters: parameters)
+        }
+        if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
+        return try FolderRows(folder: folder, shard: shard, firstRow: firstRow)
+    }
+
+    /// What int8 calibrates on: `--calibration-data`'s validation split, else the first 256 cutouts of the shard.
+    private func calibrationObjects(_ shard: Shard) throws -> [PreparedObject] {
+        if let calibrationData {
+            let objects = try PreparedDataset.load(from: URL(fileURLWithPath: calibrationData)).objects(in: .validation)
+            guard !objects.isEmpty else { throw ValidationError("--calibration-data \(calibrationData) has no validation split") }
+            print("int8: calibrating on \(min(objects.count, 256)) cutouts of \(calibrationData)'s validation split")
+            return objects
+        }
+        let source = try rows(shard, from: 0)
+        var objects: [PreparedObject] = []
+        while objects.count < 256, let row = try source.next() {
+            if row.problem == nil { objects.append(row.object) }
+        }
+        print("int8: calibrating on the first \(objects.count) cutouts of the input")
+        return objects
     }
 
     func run() throws {
@@ -59,6 +90,12 @@ struct Predict: ParsableCommand {
                   + (trained.catalogueModel != nil ? ", catalogue model" : ""))
         }
         var prediction = try ShardPrediction(members: members)
+        prediction.batchSize = batch
+        prediction.precision = precision
+        if precision != .fp32, let other = members.first(where: { !($0.trained.model is ResNet) }) {
+            throw ValidationError("--precision \(precision.rawValue) applies to ResNets; \(other.trained.configuration.model.rawValue) runs in fp32 only")
+        }
+        if precision == .int8 { try prediction.calibrateInt8(on: calibrationObjects(shard)) }
         let output = URL(fileURLWithPath: out)
         let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
         let written = try ShardTable.open(output, shard: shard, input: input, classNames: prediction.classNames, force: force)
@@ -73,18 +110,8 @@ struct Predict: ParsableCommand {
         for name in members.flatMap({ $0.trained.catalogueModel?.parameterNames ?? [] }) where !catalogueParameters.contains(name) {
             catalogueParameters.append(name)
         }
-        let folder = URL(fileURLWithPath: images)
-        let source: PredictionRowSource
-        if let catalog {
-            source = try CatalogueRows(catalog: URL(fileURLWithPath: catalog), images: folder, imageColumn: imageColumn,
-                                       shard: shard, firstRow: resumedAt,
-                                       parameters: catalogueParameters)
-        } else {
-            if imageColumn != nil { throw ValidationError("--image-column needs --catalog") }
-            source = try FolderRows(folder: folder, shard: shard, firstRow: resumedAt)
-        }
+        let source = try rows(shard, from: resumedAt, parameters: catalogueParameters)
         prediction.augmentations = judging.tta ? AugmentationPlan.study().augmentations : [.identity]
-        prediction.batchSize = batch
         prediction.flushRows = flush
         prediction.threshold = judging.threshold
         let started = Date()

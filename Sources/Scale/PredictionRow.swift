@@ -1,3 +1,4 @@
+import Dataset
 import Foundation
 
 /// One row of the input as the predictor sees it: where it is, what it is called, and its cutout, or why it cannot
@@ -45,4 +46,12 @@ public protocol PredictionRowSource: AnyObject {
     func next() throws -> PredictionRow?
     /// Data rows of the whole input passed so far (all shards'): the input's length once `next()` returned nil.
     var rowsRead: Int { get }
+}
+
+extension PredictionRow {
+    /// The row as an object to predict (no label); only for a row with a cutout (`problem == nil`).
+    public var object: PreparedObject {
+        PreparedObject(id: id, source: "catalog", ra: ra ?? .nan, dec: dec ?? .nan, magnitude: magnitude, label: 0,
+                       split: .holdout, image: image!, parameters: parameters)
+    }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Imaging
 import NN
 import Runs
+import Tensor
 import Training
 
 /// Predicts one shard's rows in flushes of `flushRows`: each flush runs the network (or every network of an
@@ -29,6 +30,8 @@ public struct ShardPrediction {
     public var batchSize = 64
     public var flushRows = 1024
     public var threshold = 0.5
+    /// The arithmetic of the networks' convolutions; int8 needs `calibrateInt8(on:)` first.
+    public var precision = InferencePrecision.fp32
     /// Called after every flush with the progress so far.
     public var report: ((ShardProgress) -> Void)?
 
@@ -44,6 +47,16 @@ public struct ShardPrediction {
             throw ShardError("an ensemble's runs must tell the same classes apart: \(members[0].trained.checkpoint.deletingLastPathComponent().path) has \(classes.joined(separator: ", ")), \(other.trained.checkpoint.deletingLastPathComponent().path) has \(other.trained.configuration.classes.joined(separator: ", "))")
         }
         self.members = members
+    }
+
+    /// Calibrates every network for int8 on (up to 256 of) `objects`' cutouts: images like the ones to predict,
+    /// e.g. the run's validation split.
+    public func calibrateInt8(on objects: [PreparedObject]) throws {
+        for member in members {
+            let samples = SampleSet(objects: objects, preprocessing: member.trained.preprocessing)
+            try Training.calibrateInt8(member.trained.model, on: samples, preprocessing: member.trained.preprocessing,
+                                       batchSize: batchSize)
+        }
     }
 
     /// Runs `source` (which must start at `output.progress.nextRow`) to its end, appending to `output`.
@@ -72,11 +85,7 @@ public struct ShardPrediction {
 
     private func write(_ rows: [PredictionRow], to output: ShardOutput) throws {
         let wanted = rows.indices.filter { rows[$0].problem == nil }
-        let objects = wanted.map {
-            PreparedObject(id: rows[$0].id, source: "catalog", ra: rows[$0].ra ?? .nan, dec: rows[$0].dec ?? .nan,
-                           magnitude: rows[$0].magnitude, label: 0, split: .holdout, image: rows[$0].image!,
-                           parameters: rows[$0].parameters)
-        }
+        let objects = wanted.map { rows[$0].object }
         // A cutout that does not decode is recorded against its row, not fatal: a blank stands in for it.
         let failures = FailureLog()
         // Position in the flush -> the ensemble's class probabilities and spread, for the rows the networks saw: each
@@ -131,7 +140,8 @@ public struct ShardPrediction {
 
 extension ShardPrediction {
     /// Every class's probability (mean over the augmentations) of each sample, with the spread of the membership
-    /// probability (two classes) or of the most probable class's (more), batch by batch on this thread.
+    /// probability (two classes) or of the most probable class's (more), batch by batch on this thread while the
+    /// next batch decodes on the read-ahead queue.
     /// Every batch has exactly `batchSize` images (a short one is padded with blanks whose results are dropped):
     /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
     /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
@@ -143,23 +153,35 @@ extension ShardPrediction {
         defer { model.train() }
         var sums = [[Double]](repeating: [Double](repeating: 0, count: classes), count: samples.count)
         var squares = sums
-        for augmentation in augmentations {
-            for start in stride(from: 0, to: samples.count, by: batchSize) {
-                let items = start..<min(start + batchSize, samples.count)
+        let batches = augmentations.flatMap { augmentation in
+            stride(from: 0, to: samples.count, by: batchSize).map { (augmentation, $0..<min($0 + batchSize, samples.count)) }
+        }
+        let size = batchSize
+        func readAhead(_ k: Int) -> ReadAhead? {
+            guard k < batches.count else { return nil }
+            let (augmentation, items) = batches[k]
+            return ReadAhead {
                 var images = try items.map { try samples.load($0, augmentation) }
-                if images.count < batchSize, let first = images.first {
+                if images.count < size, let first = images.first {
                     images += Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
-                                    count: batchSize - images.count)
+                                    count: size - images.count)
                 }
-                let batch = try preprocessing.batch(images)
-                let logits = try withNoGrad { try model(Variable(batch)) }.value
-                let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
-                for (row, item) in items.enumerated() {
-                    for c in 0..<classes {
-                        let q = Double(p[row, c])
-                        sums[item][c] += q
-                        squares[item][c] += q * q
-                    }
+                return images
+            }
+        }
+        var next = readAhead(0)
+        for k in batches.indices {
+            let images = try next!.images()
+            next = readAhead(k + 1)
+            let items = batches[k].1
+            let batch = try preprocessing.batch(images)
+            let logits = try EngineOptions.$precision.withValue(precision) { try withNoGrad { try model(Variable(batch)) } }.value
+            let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
+            for (row, item) in items.enumerated() {
+                for c in 0..<classes {
+                    let q = Double(p[row, c])
+                    sums[item][c] += q
+                    squares[item][c] += q * q
                 }
             }
         }
@@ -172,7 +194,7 @@ extension ShardPrediction {
     }
 }
 
-/// Items whose image failed to load, from the prefetcher's thread.
+/// Items whose image failed to load, from the read-ahead queue.
 private final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()
     private var failures: [Int: String] = [:]

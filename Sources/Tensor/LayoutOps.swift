@@ -83,14 +83,26 @@ public enum LayoutOps {
                                                 padding: Int, normWeight: Tensor, normBias: Tensor, mean: Tensor,
                                                 variance: Tensor, epsilon: Float,
                                                 algorithm: ConvolutionAlgorithm = .direct,
-                                                accumulate: LayoutTensor? = nil, relu: Bool = false) throws
+                                                accumulate: LayoutTensor? = nil, relu: Bool = false,
+                                                precision: ConvolutionPrecision = .fp32) throws
         -> LayoutTensor
     {
         let folded = try foldBatchNorm(intoConvolution: weight, bias: bias, normWeight: normWeight,
                                        normBias: normBias, mean: mean, variance: variance, epsilon: epsilon)
-        return try conv2dForward(x, weight: folded.weight, bias: folded.bias, stride: stride, padding: padding,
-                                 algorithm: algorithm, accumulate: accumulate, relu: relu, training: false)
+        guard precision != .fp32 else {
+            return try conv2dForward(x, weight: folded.weight, bias: folded.bias, stride: stride, padding: padding,
+                                     algorithm: algorithm, accumulate: accumulate, relu: relu, training: false)
+        }
+        let g = try Conv2DGeometry(input: x.shape, weight: folded.weight.shape, stride: stride, padding: padding)
+        if let accumulate, accumulate.shape != g.outputShape {
+            throw EngineError.shape(op: "conv2d", "residual \(accumulate.shape) for output \(g.outputShape)")
+        }
+        // oneDNN has no bf16 or int8 Winograd on this CPU: direct convolution.
+        return try LayoutEngine.shared().convolutionForward(
+            x, weight: ConvolutionWeights(folded.weight), bias: folded.bias, g, algorithm: .direct,
+            accumulate: accumulate, relu: relu, training: false, precision: precision)
     }
+
 
     /// Training-mode batch norm (batch statistics), optionally followed by ReLU in the same pass; `workspace` is
     /// then the ReLU's mask for the backward pass.

@@ -12,9 +12,22 @@ private struct ForwardSettings: Hashable {
     var accumulate = false
     var relu = false
     var training = true
+    var precision = ConvolutionPrecision.fp32
+    /// int8: per output channel, what turns the int32 sums back into fp32 (1 / (input scale x weight scale)).
+    var outputScales: [Float] = []
 
     var ints: [Int] {
-        [algorithm == .winograd ? 1 : 0, hasBias ? 1 : 0, accumulate ? 1 : 0, relu ? 1 : 0, training ? 1 : 0]
+        [algorithm == .winograd ? 1 : 0, hasBias ? 1 : 0, accumulate ? 1 : 0, relu ? 1 : 0, training ? 1 : 0,
+         Int(types.source.rawValue)] + outputScales.map { Int($0.bitPattern) }
+    }
+
+    /// The data types of the input and the weights (the output and bias are fp32).
+    var types: (source: dnnl_data_type_t, weights: dnnl_data_type_t) {
+        switch precision {
+        case .fp32: (dnnl_f32, dnnl_f32)
+        case .bf16: (dnnl_bf16, dnnl_bf16)
+        case .int8(let range): (range.nonNegative ? dnnl_u8 : dnnl_s8, dnnl_s8)
+        }
     }
 }
 
@@ -35,7 +48,8 @@ extension LayoutEngine {
     /// The forward primitive (nil when oneDNN has none for this algorithm and shape).
     private func forward(_ g: Conv2DGeometry, _ s: ForwardSettings) throws -> Entry {
         try entry(Key(op: "conv.fwd", ints: geometryInts(g) + s.ints, layouts: [])) {
-            var src = try anyDescriptor(g.inputShape), weights = try anyDescriptor(g.weightShape)
+            var src = try anyDescriptor(g.inputShape, s.types.source)
+            var weights = try anyDescriptor(g.weightShape, s.types.weights)
             var bias = s.hasBias ? try anyDescriptor([g.outChannels]) : dnnl_memory_desc_t()
             var dst = try anyDescriptor(g.outputShape)
             var desc = dnnl_convolution_desc_t()
@@ -43,8 +57,8 @@ extension LayoutEngine {
             try check(dnnl_convolution_forward_desc_init(
                 &desc, s.training ? dnnl_forward_training : dnnl_forward_inference, dnnlAlgorithm(s.algorithm),
                 &src, &weights, &bias, &dst, strides, padL, padR), "conv2d forward \(g)")
-            var attr: dnnl_primitive_attr_t?
-            try check(dnnl_primitive_attr_create(&attr), "conv2d attributes")
+            // Per destination channel (axis 1 of [N, O, H, W]: mask 2).
+            let attr = try attributes(outputScales: s.outputScales, mask: 2)
             defer { dnnl_primitive_attr_destroy(attr) }
             if s.accumulate || s.relu {
                 var ops: dnnl_post_ops_t?
@@ -73,15 +87,27 @@ extension LayoutEngine {
 
     func convolutionForward(_ x: LayoutTensor, weight: ConvolutionWeights, bias: Tensor?, _ g: Conv2DGeometry,
                             algorithm: ConvolutionAlgorithm, accumulate residual: LayoutTensor?, relu: Bool,
-                            training: Bool) throws -> LayoutTensor {
-        let settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
-                                       relu: relu, training: training)
+                            training: Bool, precision: ConvolutionPrecision = .fp32) throws -> LayoutTensor {
+        precondition(!training || precision == .fp32, "convolutionForward: training runs in fp32")
+        var settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
+                                       relu: relu, training: training, precision: precision)
+        var weightScales: [Float] = []
+        if case .int8(let range) = precision {
+            weightScales = int8Scales(perOutputChannel: weight.plain)
+            settings.outputScales = weightScales.map { 1 / (range.scale * $0) }
+        }
         let e = try forwardFalling(g, settings)
         let pd = e.pd!
-        let src = try reorder(x, to: try queried(pd, dnnl_query_src_md))
+        let srcDesc = try queried(pd, dnnl_query_src_md)
+        let src: LayoutTensor
+        if case .int8(let range) = precision {
+            src = try reorder(x, to: srcDesc, scale: range.scale)
+        } else {
+            src = try reorder(x, to: srcDesc)
+        }
         let weightDesc = try queried(pd, dnnl_query_weights_md)
         let w = training ? try weights(weight, in: weightDesc, keep: true)
-            : try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self)
+            : try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self, scales: weightScales)
         let dstDesc = try queried(pd, dnnl_query_dst_md)
         let dst: LayoutTensor
         if let residual {
@@ -94,7 +120,10 @@ extension LayoutEngine {
             (DNNL_ARG_SRC, src.descriptor, src.data), (DNNL_ARG_WEIGHTS, w.descriptor, w.data),
             (DNNL_ARG_DST, dst.descriptor, dst.data),
         ]
-        if let bias {
+        // An int8 convolution adds the bias to its int32 sums before the output scale: the bias goes in in those units.
+        let scaledBias = settings.outputScales.isEmpty ? bias
+            : bias.map { Tensor(shape: $0.shape, scalars: zip($0.scalars, settings.outputScales).map { $0 / $1 }) }
+        if let bias = scaledBias {
             try pointer(bias) { b in
                 args.append((DNNL_ARG_BIAS, plainDescriptor([g.outChannels]), b))
                 try run(e.primitive!, "conv2d forward \(g)", args, keep: [src, w, dst])
@@ -198,14 +227,16 @@ final class InferenceWeights: @unchecked Sendable {
     /// Per target layout; enough for the convolutions of one shape in a deep ResNet stage.
     private let perLayout = 16
 
-    func reordered(_ weight: Tensor, to target: dnnl_memory_desc_t, _ engine: LayoutEngine) throws -> LayoutTensor {
+    /// `scales`: multipliers on the way (int8 quantisation), which must follow from `weight` alone.
+    func reordered(_ weight: Tensor, to target: dnnl_memory_desc_t, _ engine: LayoutEngine,
+                   scales: [Float] = []) throws -> LayoutTensor {
         let key = bytes(target)
         let found: LayoutTensor? = lock.withLock {
             guard let list = entries[key] else { return nil }
             return list.first { equal($0.source, weight.scalars) }?.reordered
         }
         if let found { return found }
-        let made = try engine.reorder(weight, to: target)
+        let made = try engine.reorder(weight, to: target, scales: scales)
         lock.withLock {
             var list = entries[key] ?? []
             if list.count >= perLayout { list.removeFirst() }
@@ -218,5 +249,18 @@ final class InferenceWeights: @unchecked Sendable {
     private func equal(_ a: [Float], _ b: [Float]) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    }
+}
+
+/// Symmetric int8 weight scales: per output channel (axis 0 of [O, C, kH, kW]), 127 over its largest magnitude
+/// (1 for a channel of zeros).
+func int8Scales(perOutputChannel weight: Tensor) -> [Float] {
+    let channels = weight.shape[0], size = weight.count / max(channels, 1)
+    return weight.withUnsafeBufferPointer { w in
+        (0..<channels).map { o in
+            var largest: Float = 0
+            for i in (o * size)..<((o + 1) * size) { largest = max(largest, abs(w[i])) }
+            return largest > 0 ? 127 / largest : 1
+        }
     }
 }

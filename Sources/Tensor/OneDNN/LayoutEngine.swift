@@ -90,25 +90,50 @@ final class LayoutEngine: @unchecked Sendable {
         return out
     }
 
+    /// `scales` multiply the values on the way (one for all, or one per index of the first axis): quantisation.
     func reorder(from source: dnnl_memory_desc_t, _ src: UnsafeMutableRawPointer, to target: dnnl_memory_desc_t,
-                 _ dst: UnsafeMutableRawPointer) throws {
-        let e = try entry(Key(op: "reorder", ints: [], layouts: [bytes(source), bytes(target)])) {
+                 _ dst: UnsafeMutableRawPointer, scales: [Float] = []) throws {
+        let e = try entry(Key(op: "reorder", ints: scales.map { Int($0.bitPattern) },
+                              layouts: [bytes(source), bytes(target)])) {
             var s = source, t = target
+            let attr = try attributes(outputScales: scales)
+            defer { dnnl_primitive_attr_destroy(attr) }
             var pd: dnnl_primitive_desc_t?
-            try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine, &t, engine, nil), "reorder")
+            try check(dnnl_reorder_primitive_desc_create(&pd, &s, engine, &t, engine, attr), "reorder")
             return pd
         }
         try run(e.primitive!, "reorder", [(DNNL_ARG_FROM, source, src), (DNNL_ARG_TO, target, dst)])  // callers own both
     }
 
-    /// A plain tensor (weights) in the layout `target`, in a fresh buffer.
-    func reorder(_ t: Tensor, to target: dnnl_memory_desc_t) throws -> LayoutTensor {
+    /// `x` in the layout (and data type) `target`, its values multiplied by `scale`.
+    func reorder(_ x: LayoutTensor, to target: dnnl_memory_desc_t, scale: Float) throws -> LayoutTensor {
+        let out = LayoutTensor(shape: x.shape, descriptor: target)
+        try reorder(from: x.descriptor, x.data, to: target, out.data, scales: [scale])
+        return out
+    }
+
+    /// A plain tensor (weights) in the layout `target`, in a fresh buffer, multiplied by `scales` (see above).
+    func reorder(_ t: Tensor, to target: dnnl_memory_desc_t, scales: [Float] = []) throws -> LayoutTensor {
         let out = LayoutTensor(shape: t.shape, descriptor: target)
         try t.withUnsafeBufferPointer { x in
             try reorder(from: plainDescriptor(t.shape), UnsafeMutableRawPointer(mutating: x.baseAddress!),
-                        to: target, out.data)
+                        to: target, out.data, scales: scales)
         }
         return out
+    }
+
+    /// Primitive attributes with output scales: none, one for every value (mask 0), or one per index of the first
+    /// axis (mask 1: a weight's output channel, a convolution's destination channel is axis 1 and is set by
+    /// the caller's `mask`).
+    func attributes(outputScales scales: [Float], mask: Int32? = nil) throws -> dnnl_primitive_attr_t? {
+        var attr: dnnl_primitive_attr_t?
+        try check(dnnl_primitive_attr_create(&attr), "attributes")
+        if !scales.isEmpty {
+            try check(dnnl_primitive_attr_set_output_scales(attr, Int64(scales.count),
+                                                            mask ?? (scales.count == 1 ? 0 : 1), scales),
+                      "output scales")
+        }
+        return attr
     }
 
     /// A copy of `x` (the buffer an accumulating convolution writes into).

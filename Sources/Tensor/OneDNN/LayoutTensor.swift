@@ -42,6 +42,20 @@ public final class LayoutTensor: @unchecked Sendable {
         return dnnl_memory_desc_equal(&a, &b) != 0
     }
 
+    /// The largest magnitude among the values, and whether none is negative: what int8 calibration records of a
+    /// convolution's input.
+    public var int8Range: Int8Range {
+        precondition(descriptor.data_type == dnnl_f32, "int8Range: fp32 values only")
+        // Blocked layouts pad channels with zeros, which change neither.
+        let values = UnsafeBufferPointer(start: data.assumingMemoryBound(to: Float.self), count: byteCount / 4)
+        var low: Float = 0, high: Float = 0
+        for v in values {
+            low = min(low, v)
+            high = max(high, v)
+        }
+        return Int8Range(maximum: max(high, -low), nonNegative: low >= 0)
+    }
+
     /// The values in row-major order.
     public func plain() throws -> Tensor {
         let target = plainDescriptor(shape)

@@ -54,9 +54,9 @@ func same(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
 }
 
 /// A descriptor that leaves the layout to the primitive (`format_tag_any`).
-func anyDescriptor(_ shape: [Int]) throws -> dnnl_memory_desc_t {
+func anyDescriptor(_ shape: [Int], _ type: dnnl_data_type_t = dnnl_f32) throws -> dnnl_memory_desc_t {
     var md = dnnl_memory_desc_t()
-    try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), shape.map(Int64.init), dnnl_f32,
+    try check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), shape.map(Int64.init), type,
                                            dnnl_format_tag_any), "memory descriptor \(shape)")
     return md
 }
