@@ -129,7 +129,10 @@ def main():
     batches = iter(loader)
     first = next(batches, None)
     if args.precision == "int8" and first is not None:
-        model = quantised(model, first)
+        try:
+            model = quantised(model, first)
+        except Exception as error:  # an engine without int8 kernels (no fbgemm/x86 backend), an unsupported layer
+            sys.exit(f"torch has no comparable int8 path for this: {type(error).__name__}: {error}")
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
         batch = first
         while batch is not None:
