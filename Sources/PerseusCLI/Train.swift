@@ -39,6 +39,7 @@ struct Train: ParsableCommand {
     @Option(help: "Input bands (default: as many as the cutouts have: 3 for colour images, N for an N-band FITS cube).") var channels: Int?
     @Option(help: "Per-band stretch before normalising (auto: asinh for FITS cutouts).") var stretch: StretchKind?
     @Option(help: "Maximum number of epochs.") var epochs: Int?
+    @Option(help: "Stop after this many optimizer steps in all (the epoch under way is cut short, then validated and saved); for benchmarks. Default: no limit.") var maxSteps: Int?
     @Option(help: "Batch size.") var batch: Int?
     @Option(help: "Initial learning rate.") var learningRate: Float?
     @Option(help: "Random seed (weights, order, augmentation).") var seed: UInt64?
@@ -68,6 +69,7 @@ struct Train: ParsableCommand {
         if let channels { c.channels = channels }
         if let stretch { c.stretch = stretch }
         if let epochs { c.epochs = epochs }
+        if let maxSteps { c.maxSteps = maxSteps }
         if let batch { c.batchSize = batch }
         if let learningRate { c.learningRate = learningRate }
         if let seed { c.seed = seed }
@@ -105,7 +107,7 @@ struct Train: ParsableCommand {
             runFolder = try RunFolder.open(url)
             let saved = try TrainingConfiguration.load(
                 yaml: String(contentsOf: runFolder.configuration, encoding: .utf8), source: runFolder.configuration.path)
-            // A resumed run keeps its settings; only --epochs (train longer) and --threads may change.
+            // A resumed run keeps its settings; only --epochs (train longer), --max-steps and --threads may change.
             configuration = try resolved(from: saved)
             let changed = configuration.changedSettings(from: saved)
             guard changed.isEmpty else {

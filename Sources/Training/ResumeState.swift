@@ -83,7 +83,7 @@ extension TrainingConfiguration {
             return object
         }
         let mine = fields(self), theirs = fields(other)
-        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "threads", "catalogueModel"]).sorted()
+        return Set(mine.keys).union(theirs.keys).subtracting(["epochs", "maxSteps", "threads", "catalogueModel"]).sorted()
             .filter { mine[$0] != theirs[$0] }
     }
 }

@@ -21,6 +21,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Per-band stretch before the normalisation; `train` resolves auto.
     public var stretch = StretchKind.auto
     public var epochs = 200
+    /// Stop after this many optimizer steps in all, cutting the epoch under way short (it is still validated and
+    /// committed); 0: no limit. For benchmarks and smoke tests: the schedule still spans `epochs`.
+    public var maxSteps = 0
     public var batchSize = 20
     public var seed: UInt64 = 1
 
@@ -99,8 +102,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
         guard (0..<1).contains(emaDecay) else { throw fail("emaDecay must be in [0, 1) (0: no weight averaging)") }
         guard !nesterov || momentum > 0 else { throw fail("nesterov needs momentum > 0") }
-        guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0 else {
-            throw fail("threads, patience, decaySteps and warmupEpochs cannot be negative")
+        guard threads >= 0, patience >= 0, decaySteps >= 0, warmupEpochs >= 0, maxSteps >= 0 else {
+            throw fail("threads, patience, decaySteps, warmupEpochs and maxSteps cannot be negative")
         }
         guard initFrom.isEmpty || initFrom.hasSuffix(".safetensors") else {
             throw fail("initFrom '\(initFrom)' is not a .safetensors file (a run's best.safetensors, or a saved torchvision state dict)")
@@ -121,7 +124,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
 extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, classes, inputSize, grey, channels, stretch, epochs, batchSize, seed, optimizer, learningRate, momentum, nesterov,
+        case model, classes, inputSize, grey, channels, stretch, epochs, maxSteps, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
              augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, parameterWeight, threads, catalogueModel, initFrom,
              freezeBackbone, layerDecay, freezeStages
@@ -145,7 +148,7 @@ extension TrainingConfiguration {
         }
         try choose(.model, &model); try read(.classes, &classes); try read(.inputSize, &inputSize); try read(.grey, &grey)
         try read(.channels, &channels); try choose(.stretch, &stretch)
-        try read(.epochs, &epochs); try read(.batchSize, &batchSize); try read(.seed, &seed)
+        try read(.epochs, &epochs); try read(.maxSteps, &maxSteps); try read(.batchSize, &batchSize); try read(.seed, &seed)
         try choose(.optimizer, &optimizer); try read(.learningRate, &learningRate); try read(.momentum, &momentum)
         try read(.nesterov, &nesterov); try read(.weightDecay, &weightDecay); try choose(.schedule, &schedule)
         try read(.decayRate, &decayRate); try read(.decaySteps, &decaySteps); try read(.staircase, &staircase)

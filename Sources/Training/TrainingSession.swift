@@ -86,7 +86,12 @@ final class TrainingSession {
     }
 
     /// Another epoch is due: epochs are left and early stopping has not struck.
-    var continues: Bool { state.epoch < config.epochs && !state.isStopped(patience: config.patience) }
+    var continues: Bool {
+        state.epoch < config.epochs && !state.isStopped(patience: config.patience) && !stepsUsedUp
+    }
+
+    /// `maxSteps` is set and the run has taken them.
+    var stepsUsedUp: Bool { config.maxSteps > 0 && state.step >= config.maxSteps }
 
     /// Validation and the checkpoints see the averaged weights when the run keeps an average.
     func averaged<T>(_ body: () throws -> T) throws -> T { try average?.applied(to: model, body) ?? body() }
@@ -119,7 +124,7 @@ final class TrainingSession {
         let frozen = config.freezeBackbone ? model as? ResNet : nil  // validate() allows freezing ResNets only
         frozen?.freezeBackboneStatistics()
         (model as? ResNet)?.freezeStatistics(of: Set(config.freezeStages))
-        while let batch = try loader.next() {
+        while !stepsUsedUp, let batch = try loader.next() {
             let (loss, logits) = try step(batch, objects: batch.items.map { items[$0].object }, frozen: frozen)
             lossSum += Double(loss) * Double(batch.labels.count)
             for (row, label) in batch.labels.enumerated() where argmax(logits, row: row) == label { hits += 1 }
