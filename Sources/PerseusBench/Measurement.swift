@@ -57,7 +57,10 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
         }
     } else {
         model.eval()
-        step = { _ = try withNoGrad { try model(x) } }
+        if options.precision == .int8 {
+            _ = try EngineOptions.$calibrating.withValue(true) { try withNoGrad { try model(x) } }
+        }
+        step = { _ = try EngineOptions.$precision.withValue(options.precision) { try withNoGrad { try model(x) } } }
     }
     for _ in 0..<options.warmup { try step() }
     var times: [Double] = []
@@ -78,7 +81,7 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
         "max_s_per_batch": sorted.last!, "images_per_s": imagesPerSecond,
         "fwd_gflop_per_image": work.forward / 1e9, "work_gflop_per_image": perImage / 1e9,
         "achieved_gflop_s": imagesPerSecond * perImage / 1e9, "params": model.parameterCount,
-        "loader": options.loader, "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default",
+        "loader": options.loader, "precision": c.mode == "infer" ? options.precision.rawValue : "fp32", "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default",
     ]
     if let peak = peakResidentMiB() { record["peak_rss_mb"] = peak }
     let timed = phases.suffix(options.repeats)

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Command-line options, as `torch_resnet_bench.py` takes them, plus what selects and runs single measurements.
 struct Options {
@@ -21,18 +22,21 @@ struct Options {
     /// Feed training steps from the real-data loader (BatchPrefetcher on its own thread) instead of one synthetic
     /// batch: shows whether the loader thread and oneDNN's OpenMP threads get in each other's way.
     var loader = false
+    /// Inference convolutions in bf16 or int8 (int8 calibrated on the synthetic batch first).
+    var precision = InferencePrecision.fp32
     /// Input-pipeline images per measurement.
     var pipelineImages = 400
 
     static let usage = """
         usage: PerseusBench [--threads N] [--warmup N] [--repeats N] [--quick] [--model resnet18|resnet10]...
                             [--mode train|infer]... [--no-pipeline] [--pipeline-only] [--pipeline-images N] [--in-process]
-                            [--plain] [--direct] [--no-fuse] [--loader]
+                            [--plain] [--direct] [--no-fuse] [--loader] [--precision fp32|bf16|int8]
         Measures ResNet-18/10 training steps and inference on synthetic data (each measurement in a fresh process,
         so its peak resident memory is its own), and the input pipeline on the real cutouts when they are present.
         --plain: the unoptimised reference path (plain NCHW, reorders around every convolution);
         --direct: no Winograd convolutions; --no-fuse: no batch-norm folding at inference;
-        --loader: training steps fed by the real-data loader thread (decode + augment) instead of one synthetic batch.
+        --loader: training steps fed by the real-data loader thread (decode + augment) instead of one synthetic batch;
+        --precision: inference convolutions in bf16 or int8 (int8 calibrated on the synthetic batch).
         """
 
     init(_ arguments: [String]) throws {
@@ -64,6 +68,10 @@ struct Options {
             case "--pipeline-only": network = false
             case "--pipeline-images": pipelineImages = max(1, try int(flag))
             case "--one": one = try Configuration(parsing: try value(flag))
+            case "--precision":
+                let v = try value(flag)
+                guard let p = InferencePrecision(rawValue: v) else { throw BenchError("--precision \(v): fp32, bf16 or int8") }
+                precision = p
             case "-h", "--help": print(Self.usage); exit(0)
             default: throw BenchError("unknown option \(flag)\n\(Self.usage)")
             }
@@ -74,6 +82,7 @@ struct Options {
     var childArguments: [String] {
         ["--threads", "\(threads)", "--warmup", "\(warmup)", "--repeats", "\(repeats)"]
             + (plain ? ["--plain"] : []) + (winograd ? [] : ["--direct"]) + (loader ? ["--loader"] : []) + (fuse ? [] : ["--no-fuse"])
+            + ["--precision", precision.rawValue]
     }
 }
 

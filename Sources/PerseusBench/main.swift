@@ -61,6 +61,7 @@ func runChild(_ c: Configuration, _ options: Options) throws -> [String: Any] {
     environment["OMP_NUM_THREADS"] = "\(options.threads)"
     process.environment = environment
     let pipe = Pipe()
+    process.standardOutput = pipe
     try process.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()

@@ -24,6 +24,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var judged: EvaluatedData
     @Option(help: "Judge only objects with magnitude <= this (e.g. 19.4 for the study's bright objects).") var maxMag: Double?
     @OptionGroup var judging: JudgingOptions
+    @OptionGroup var arithmetic: PrecisionOptions
     @Flag(help: "Use the last checkpoint instead of the best.") var last = false
     @Option(help: "Write the report as JSON here.") var json: String?
     @Option(help: "Write per-object predictions here (CSV, or a FITS table when it ends in .fits).") var predictions: String?
@@ -40,8 +41,11 @@ struct Evaluate: ParsableCommand {
         var objects = all
         if let maxMag { objects = objects.filter { ($0.magnitude ?? .infinity) <= maxMag } }
         guard !objects.isEmpty else { throw ValidationError("the dataset has no \(split) objects\(maxMag.map { " with magnitude <= \($0)" } ?? "")") }
+        let calibration = arithmetic.precision == .int8
+            ? try arithmetic.validationObjects(fallback: judged.data) ?? Array(objects.prefix(256)) : []
         let (predicted, alone, notes) = try predictRuns(paths, objects: objects, tta: tta, calibrated: !combination.noCalibration,
-                                                catalogue: !combination.noCatalogueModel, last: last)
+                                                catalogue: !combination.noCatalogueModel, last: last,
+                                                precision: arithmetic.precision, calibration: calibration)
         let evaluation = try RunEvaluation(predictions: predicted, objects: objects, reference: reference, threshold: threshold,
                                            classNames: classNames)
         print("\(objects.count) \(split) objects\(tta ? ", averaged over 16 rotations" : "")\(paths.count > 1 ? ", ensemble of \(paths.count) runs" : "")")

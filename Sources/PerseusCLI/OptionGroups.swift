@@ -3,6 +3,7 @@ import Dataset
 import Astro
 import Foundation
 import Runs
+import Tensor
 
 // Options that several commands share, declared once (`@OptionGroup`).
 
@@ -46,6 +47,21 @@ struct CombinationOptions: ParsableArguments {
 }
 
 /// How the network is asked: test-time augmentation and the membership threshold.
+/// The arithmetic of the network's convolutions, and what int8 calibrates on.
+struct PrecisionOptions: ParsableArguments {
+    @Option(help: "Arithmetic of the network's convolutions: fp32; bf16 (AVX512_BF16); int8 (AVX512_VNNI), each convolution's input quantised over the range it took on 256 calibration cutouts (see --calibration-data). ResNets only.") var precision: InferencePrecision = .fp32
+    @Option(help: "Prepared dataset (perseus prepare --out) whose validation split calibrates --precision int8 (default: evaluate's --data, else the first 256 objects it judges; predict: the first 256 cutouts of the shard).") var calibrationData: String?
+
+    /// The objects of `calibrationData`'s validation split, or of `fallback`'s, or nil when neither is given.
+    func validationObjects(fallback: String? = nil) throws -> [PreparedObject]? {
+        guard let folder = calibrationData ?? fallback else { return nil }
+        let objects = try PreparedDataset.load(from: URL(fileURLWithPath: folder)).objects(in: .validation)
+        guard !objects.isEmpty else { throw ValidationError("\(folder) has no validation split to calibrate int8 on") }
+        print("int8: calibrating on \(min(objects.count, 256)) cutouts of \(folder)'s validation split")
+        return objects
+    }
+}
+
 struct JudgingOptions: ParsableArguments {
     @Flag(help: "Average the membership probability over the study's 16 rotations (test-time augmentation).") var tta = false
     @Option(help: "Membership probability at or above which an object is called a member.") var threshold: Double = 0.5

@@ -32,8 +32,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Images per network batch.") var batch = 64
     @Option(help: "Cutouts per flush (rounded up to whole batches): results reach the output and the progress record this often.") var flush = 1024
     @Option(help: "Threads for the network (default: all cores; on Slurm use the task's --cpus-per-task).") var threads: Int?
-    @Option(help: "Arithmetic of the network's convolutions: fp32; bf16 (AVX512_BF16); int8 (AVX512_VNNI), quantised after calibrating on 256 cutouts of --calibration-data's validation split, else of this shard's input. ResNets only.") var precision: InferencePrecision = .fp32
-    @Option(help: "Prepared dataset (perseus prepare --out) whose validation split calibrates --precision int8: the same for every shard.") var calibrationData: String?
+    @OptionGroup var arithmetic: PrecisionOptions
     @OptionGroup var judging: JudgingOptions
     @Flag(help: "Start afresh, replacing an existing output and its progress record.") var force = false
     @Flag(help: "No progress lines on standard error.") var quiet = false
@@ -58,14 +57,8 @@ struct Predict: ParsableCommand {
         return try FolderRows(folder: folder, shard: shard, firstRow: firstRow)
     }
 
-    /// What int8 calibrates on: `--calibration-data`'s validation split, else the first 256 cutouts of the shard.
-    private func calibrationObjects(_ shard: Shard) throws -> [PreparedObject] {
-        if let calibrationData {
-            let objects = try PreparedDataset.load(from: URL(fileURLWithPath: calibrationData)).objects(in: .validation)
-            guard !objects.isEmpty else { throw ValidationError("--calibration-data \(calibrationData) has no validation split") }
-            print("int8: calibrating on \(min(objects.count, 256)) cutouts of \(calibrationData)'s validation split")
-            return objects
-        }
+    /// What int8 calibrates on without `--calibration-data`: the first 256 cutouts of the shard.
+    private func firstCutouts(_ shard: Shard) throws -> [PreparedObject] {
         let source = try rows(shard, from: 0)
         var objects: [PreparedObject] = []
         while objects.count < 256, let row = try source.next() {
@@ -91,11 +84,13 @@ struct Predict: ParsableCommand {
         }
         var prediction = try ShardPrediction(members: members)
         prediction.batchSize = batch
-        prediction.precision = precision
-        if precision != .fp32, let other = members.first(where: { !($0.trained.model is ResNet) }) {
-            throw ValidationError("--precision \(precision.rawValue) applies to ResNets; \(other.trained.configuration.model.rawValue) runs in fp32 only")
+        prediction.precision = arithmetic.precision
+        if arithmetic.precision != .fp32, let other = members.first(where: { !($0.trained.model is ResNet) }) {
+            throw ValidationError("--precision \(arithmetic.precision.rawValue) applies to ResNets; \(other.trained.configuration.model.rawValue) runs in fp32 only")
         }
-        if precision == .int8 { try prediction.calibrateInt8(on: calibrationObjects(shard)) }
+        if arithmetic.precision == .int8 {
+            try prediction.calibrateInt8(on: arithmetic.validationObjects() ?? firstCutouts(shard))
+        }
         let output = URL(fileURLWithPath: out)
         let input = URL(fileURLWithPath: catalog ?? images).standardizedFileURL.path
         let written = try ShardTable.open(output, shard: shard, input: input, classNames: prediction.classNames, force: force)

@@ -1,6 +1,9 @@
 import Dataset
 import Foundation
+import NN
+import Tensor
 import Training
+import Autodiff
 
 /// Predictions of one run or an ensemble of runs on prepared objects: each run's own temperature applied
 /// (`calibration.json`) unless `calibrated` is false, test-time augmentation over the study's 16 rotations if
@@ -9,8 +12,10 @@ import Training
 /// spread over runs and augmentations. `networkAlone` is what the same runs give without their catalogue models,
 /// when any was combined in (its network pass is reused unless a temperature then applies); `notes` says what was
 /// applied, one line per run.
+/// The networks run in `precision`; int8 calibrates each on `calibration`'s cutouts first.
 public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, calibrated: Bool, catalogue: Bool = true,
-                        last: Bool = false, progress: Bool = false) throws
+                        last: Bool = false, progress: Bool = false, precision: InferencePrecision = .fp32,
+                        calibration calibrationObjects: [PreparedObject] = []) throws
     -> (predictions: Predictions, networkAlone: Predictions?, notes: [String]) {
     guard !runs.isEmpty else { throw ConfigurationError(message: "give at least one --run") }
     var members: [Predictions] = [], alone: [Predictions] = [], notes: [String] = []
@@ -24,11 +29,20 @@ public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, 
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
+        if precision != .fp32 && !(trained.model is ResNet) {
+            throw ConfigurationError(message: "\(path): --precision \(precision.rawValue) applies to ResNets; \(trained.configuration.model.rawValue) runs in fp32 only")
+        }
+        if precision == .int8 {
+            try calibrateInt8(trained.model, on: SampleSet(objects: calibrationObjects, preprocessing: trained.preprocessing),
+                              preprocessing: trained.preprocessing, batchSize: 32)
+        }
         func network(temperature: Double) throws -> Predictions {
             let bar = progress ? ProgressBar(total: objects.count * augmentations.count, label: "predict \(URL(fileURLWithPath: path).lastPathComponent)") : nil
             defer { bar?.finish() }
-            return try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
-                               augmentations: augmentations, temperature: temperature, progress: bar)
+            return try EngineOptions.$precision.withValue(precision) {
+                try predict(trained.model, on: samples, preprocessing: trained.preprocessing,
+                            augmentations: augmentations, temperature: temperature, progress: bar)
+            }
         }
         var predicted = try network(temperature: calibration?.temperature ?? 1)
         if let combined {
