@@ -115,7 +115,9 @@ func fused(_ x: Variable, _ conv: Conv2d, _ norm: BatchNorm2d, relu: Bool, resid
             guard let range = conv.int8Input else {
                 throw EngineError.shape(op: "int8 inference", "a convolution of weight \(conv.weight.shape) was never calibrated: run the network under EngineOptions.calibrating first")
             }
-            precision = .int8(range)
+            // A signed input (the normalised image, into the stem) stays fp32: the first layer sees the faintest
+            // signal, and it is a few per cent of the work.
+            precision = range.nonNegative ? .int8(range) : .fp32
         }
     }
     return try conv2dBatchNormInference(x, weight: conv.weight, bias: conv.bias, stride: conv.stride,

@@ -5,20 +5,21 @@ import Training
 /// Images/s of the input pipeline alone (decode, random rotation and flips from the wider cutout, resize, batch)
 /// on the real cutouts, through `SampleSet(objects:inputSize:grey:)` and `BatchPrefetcher` as training uses them.
 /// Nil when the data is absent.
-func measurePipeline(size: Int, batch: Int, images: Int) throws -> [String: Any]? {
+/// With `augmented` false, what `perseus predict` decodes: each cutout as it is, unrotated.
+func measurePipeline(size: Int, batch: Int, images: Int, augmented: Bool = true) throws -> [String: Any]? {
     let start = DispatchTime.now().uptimeNanoseconds
-    guard let loader = try realDataLoader(size: size, batch: batch, images: images) else { return nil }
+    guard let loader = try realDataLoader(size: size, batch: batch, images: images, augmented: augmented) else { return nil }
     var count = 0
     while let b = try loader.next() { count += b.labels.count }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return ["framework": "perseus", "mode": "pipeline", "input": "3x\(size)x\(size)", "batch": batch,
             "images": count, "seconds": seconds, "images_per_s": Double(count) / seconds,
-            "augmentation": "random rotation from cutouts-400 + flips, area resize"]
+            "augmentation": augmented ? "random rotation from cutouts-400 + flips, area resize" : "none (predict): area resize"]
 }
 
 /// Batches of `images` real cutouts (cycling through the files if there are fewer), decoded and augmented on the
 /// prefetcher's thread as training does; nil when the data is absent.
-func realDataLoader(size: Int, batch: Int, images: Int) throws -> BatchPrefetcher? {
+func realDataLoader(size: Int, batch: Int, images: Int, augmented: Bool = true) throws -> BatchPrefetcher? {
     let root = dataRoot().appendingPathComponent("pcc")
     let cutouts = root.appendingPathComponent("cutouts"), wide = root.appendingPathComponent("cutouts-400")
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: cutouts.path) else { return nil }
@@ -33,7 +34,7 @@ func realDataLoader(size: Int, batch: Int, images: Int) throws -> BatchPrefetche
     }
     let samples = SampleSet(objects: Array(objects), inputSize: size, grey: false)
     var augmenter = RandomAugmenter(seed: 1)
-    let augmentations = objects.map { _ in augmenter.next() }
+    let augmentations = objects.map { _ in augmented ? augmenter.next() : .identity }
     return BatchPrefetcher(labels: samples.labels, batchSize: batch, seed: 3) { i in
         try samples.load(i, augmentations[i])
     }

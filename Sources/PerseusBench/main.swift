@@ -39,11 +39,12 @@ do {
     }
     if options.pipeline {
         var found = false
-        for (size, batch) in [(200, 20), (64, 64)] {
-            guard let r = try measurePipeline(size: size, batch: batch, images: options.pipelineImages) else { continue }
+        for (size, batch, augmented) in [(200, 20, true), (64, 64, true), (64, 64, false)] {
+            guard let r = try measurePipeline(size: size, batch: batch, images: options.pipelineImages,
+                                              augmented: augmented) else { continue }
             found = true
             print(jsonLine(r))
-            print("input pipeline \(r["input"] as! String) " + String(format: "batch %d: %.1f images/s (%d images, 1 loader thread)", batch, r["images_per_s"] as! Double, r["images"] as! Int))
+            print("input pipeline \(r["input"] as! String) " + String(format: "batch %d: %.1f images/s (%d images, 1 loader thread; %@)", batch, r["images_per_s"] as! Double, r["images"] as! Int, r["augmentation"] as! String))
         }
         if !found { print("# input pipeline: skipped (no cutouts under \(dataRoot().path)/pcc)") }
     }

@@ -13,7 +13,8 @@ private struct ForwardSettings: Hashable {
     var relu = false
     var training = true
     var precision = ConvolutionPrecision.fp32
-    /// int8: per output channel, what turns the int32 sums back into fp32 (1 / (input scale x weight scale)).
+    /// int8: per output channel, what turns the int32 sums back into fp32 (1 / (input scale x weight scale)). Set at
+    /// creation: oneDNN 2.6's int8 convolutions take no scales at execution, so each layer has its own primitive.
     var outputScales: [Float] = []
 
     var ints: [Int] {
@@ -91,10 +92,17 @@ extension LayoutEngine {
         precondition(!training || precision == .fp32, "convolutionForward: training runs in fp32")
         var settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
                                        relu: relu, training: training, precision: precision)
-        var weightScales: [Float] = []
+        var quantised: (weights: LayoutTensor, outputScales: [Float])?
         if case .int8(let range) = precision {
-            weightScales = int8Scales(perOutputChannel: weight.plain)
+            // The weights' layout does not depend on the scales: a primitive with unit scales tells it, and the
+            // weights (and their scales, worked out on a cache miss only) are found before the layer's primitive.
+            var probe = settings
+            probe.outputScales = [Float](repeating: 1, count: g.outChannels)
+            let layout = try queried(try forwardFalling(g, probe).pd!, dnnl_query_weights_md)
+            let (w, weightScales) = try InferenceWeights.shared.reordered(weight.plain, to: layout, self,
+                                                                         scales: int8Scales(perOutputChannel:))
             settings.outputScales = weightScales.map { 1 / (range.scale * $0) }
+            quantised = (w, settings.outputScales)
         }
         let e = try forwardFalling(g, settings)
         let pd = e.pd!
@@ -106,8 +114,14 @@ extension LayoutEngine {
             src = try reorder(x, to: srcDesc)
         }
         let weightDesc = try queried(pd, dnnl_query_weights_md)
-        let w = training ? try weights(weight, in: weightDesc, keep: true)
-            : try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self, scales: weightScales)
+        let w: LayoutTensor
+        if training {
+            w = try weights(weight, in: weightDesc, keep: true)
+        } else if let quantised {
+            w = quantised.weights
+        } else {
+            w = try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self).reordered
+        }
         let dstDesc = try queried(pd, dnnl_query_dst_md)
         let dst: LayoutTensor
         if let residual {
@@ -121,8 +135,9 @@ extension LayoutEngine {
             (DNNL_ARG_DST, dst.descriptor, dst.data),
         ]
         // An int8 convolution adds the bias to its int32 sums before the output scale: the bias goes in in those units.
-        let scaledBias = settings.outputScales.isEmpty ? bias
-            : bias.map { Tensor(shape: $0.shape, scalars: zip($0.scalars, settings.outputScales).map { $0 / $1 }) }
+        let scaledBias = quantised.map { q in
+            bias.map { Tensor(shape: $0.shape, scalars: zip($0.scalars, q.outputScales).map { $0 / $1 }) }
+        } ?? bias
         if let bias = scaledBias {
             try pointer(bias) { b in
                 args.append((DNNL_ARG_BIAS, plainDescriptor([g.outChannels]), b))
@@ -223,27 +238,28 @@ extension LayoutEngine {
 final class InferenceWeights: @unchecked Sendable {
     static let shared = InferenceWeights()
     private let lock = NSLock()
-    private var entries: [[UInt8]: [(source: [Float], reordered: LayoutTensor)]] = [:]
+    private var entries: [[UInt8]: [(source: [Float], reordered: LayoutTensor, scales: [Float])]] = [:]
     /// Per target layout; enough for the convolutions of one shape in a deep ResNet stage.
     private let perLayout = 16
 
-    /// `scales`: multipliers on the way (int8 quantisation), which must follow from `weight` alone.
+    /// `scales`: the multipliers applied on the way (int8 quantisation), worked out from the weights on a miss only.
     func reordered(_ weight: Tensor, to target: dnnl_memory_desc_t, _ engine: LayoutEngine,
-                   scales: [Float] = []) throws -> LayoutTensor {
+                   scales: ((Tensor) -> [Float])? = nil) throws -> (reordered: LayoutTensor, scales: [Float]) {
         let key = bytes(target)
-        let found: LayoutTensor? = lock.withLock {
-            guard let list = entries[key] else { return nil }
-            return list.first { equal($0.source, weight.scalars) }?.reordered
+        let found: (LayoutTensor, [Float])? = lock.withLock {
+            guard let list = entries[key], let hit = list.first(where: { equal($0.source, weight.scalars) }) else { return nil }
+            return (hit.reordered, hit.scales)
         }
         if let found { return found }
-        let made = try engine.reorder(weight, to: target, scales: scales)
+        let multipliers = scales?(weight) ?? []
+        let made = try engine.reorder(weight, to: target, scales: multipliers)
         lock.withLock {
             var list = entries[key] ?? []
             if list.count >= perLayout { list.removeFirst() }
-            list.append((weight.scalars, made))
+            list.append((weight.scalars, made, multipliers))
             entries[key] = list
         }
-        return made
+        return (made, multipliers)
     }
 
     private func equal(_ a: [Float], _ b: [Float]) -> Bool {
