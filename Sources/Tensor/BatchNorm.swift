@@ -142,25 +142,26 @@ public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, weight: Tenso
 
 /// Evaluation-mode batch norm folded into the convolution before it (weight [O, C, kH, kW], bias [O] or nil): per
 /// output channel o, w'[o] = w[o] s and b'[o] = beta[o] + (b[o] - mean[o]) s with s = gamma[o] / sqrt(var[o] + eps),
-/// so that conv(x, w', b') is batchNorm(conv(x, w, b)) with the given statistics.
-public func foldBatchNorm(intoConvolution weight: Tensor, bias: Tensor?, normWeight: Tensor, normBias: Tensor,
-                          mean: Tensor, variance: Tensor, epsilon: Float) throws -> (weight: Tensor, bias: Tensor) {
-    let outChannels = weight.shape[0]
-    guard normWeight.shape == [outChannels], normBias.shape == [outChannels], mean.shape == [outChannels],
-          variance.shape == [outChannels] else {
-        throw EngineError.shape(op: "conv2d+batchNorm", "weight \(weight.shape) with batch norm over \(normWeight.shape)")
+/// so that conv(x, w', b') is batchNorm(conv(x, w, b)) with the given statistics. Without `weight`, only the bias.
+public func foldBatchNorm(intoConvolution weight: Tensor?, bias: Tensor?, normWeight: Tensor, normBias: Tensor,
+                          mean: Tensor, variance: Tensor, epsilon: Float) throws -> (weight: Tensor?, bias: Tensor) {
+    let outChannels = normWeight.count
+    guard weight.map({ $0.shape[0] == outChannels }) ?? true, normWeight.shape == [outChannels],
+          normBias.shape == [outChannels], mean.shape == [outChannels], variance.shape == [outChannels] else {
+        throw EngineError.shape(op: "conv2d+batchNorm", "weight \(weight?.shape ?? []) with batch norm over \(normWeight.shape)")
     }
-    let perFilter = weight.count / outChannels
-    var folded = weight, foldedBias = Tensor(shape: [outChannels])
+    var foldedBias = Tensor(shape: [outChannels])
     let gamma = normWeight.scalars, beta = normBias.scalars
     let mean = mean.scalars, variance = variance.scalars, convBias = bias?.scalars
+    let scales = (0..<outChannels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+    foldedBias.withUnsafeMutableBufferPointer { fb in
+        for o in 0..<outChannels { fb[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * scales[o] }
+    }
+    guard var folded = weight else { return (nil, foldedBias) }
+    let perFilter = folded.count / outChannels
     folded.withUnsafeMutableBufferPointer { fw in
-        foldedBias.withUnsafeMutableBufferPointer { fb in
-            for o in 0..<outChannels {
-                let s = gamma[o] / (variance[o] + epsilon).squareRoot()
-                for i in (o * perFilter)..<((o + 1) * perFilter) { fw[i] *= s }
-                fb[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * s
-            }
+        for o in 0..<outChannels {
+            for i in (o * perFilter)..<((o + 1) * perFilter) { fw[i] *= scales[o] }
         }
     }
     return (folded, foldedBias)

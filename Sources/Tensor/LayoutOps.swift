@@ -9,12 +9,26 @@ public enum ConvolutionAlgorithm: String, Sendable, Hashable {
 /// reordered into its primitive's layout, which the backward-data pass reuses when its primitive wants the same
 /// layout (saving one reorder of every 3x3 weight per training step). Made per call, so never stale.
 public final class ConvolutionWeights: @unchecked Sendable {
-    public let plain: Tensor
+    /// What identifies the weights in the inference cache (`InferenceWeights`): the weights themselves, or what they
+    /// are made from (a convolution's weight and the batch norm folded into it), so a cache hit skips the making.
+    let identity: [Tensor]
+    private let make: (@Sendable () -> Tensor)?
+    public private(set) lazy var plain: Tensor = make?() ?? identity[0]
     var reordered: LayoutTensor?
+    public let shape: [Int]
 
-    public init(_ plain: Tensor) { self.plain = plain }
+    public init(_ plain: Tensor) {
+        identity = [plain]
+        make = nil
+        shape = plain.shape
+    }
 
-    public var shape: [Int] { plain.shape }
+    /// Weights of `shape` made by `make` from `identity` (which must determine them), only when needed.
+    init(shape: [Int], identity: [Tensor], make: @escaping @Sendable () -> Tensor) {
+        self.identity = identity
+        self.make = make
+        self.shape = shape
+    }
 }
 
 /// The engine's layer kernels on `LayoutTensor`s (oneDNN primitives, activations kept in the layout the
@@ -33,17 +47,17 @@ public enum LayoutOps {
     public static func conv2dForward(_ x: LayoutTensor, weights: ConvolutionWeights, bias: Tensor?, stride: Int,
                                      padding: Int, algorithm: ConvolutionAlgorithm = .direct,
                                      accumulate: LayoutTensor? = nil, relu: Bool = false,
-                                     training: Bool = true) throws -> LayoutTensor {
-        let weight = weights.plain
-        let g = try Conv2DGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+                                     training: Bool = true, precision: ConvolutionPrecision = .fp32) throws -> LayoutTensor {
+        let g = try Conv2DGeometry(input: x.shape, weight: weights.shape, stride: stride, padding: padding)
         if let bias, bias.shape != [g.outChannels] {
-            throw EngineError.shape(op: "conv2d", "bias \(bias.shape) for weight \(weight.shape): expected [\(g.outChannels)]")
+            throw EngineError.shape(op: "conv2d", "bias \(bias.shape) for weight \(weights.shape): expected [\(g.outChannels)]")
         }
         if let accumulate, accumulate.shape != g.outputShape {
             throw EngineError.shape(op: "conv2d", "residual \(accumulate.shape) for output \(g.outputShape)")
         }
         return try LayoutEngine.shared().convolutionForward(x, weight: weights, bias: bias, g, algorithm: algorithm,
-                                                            accumulate: accumulate, relu: relu, training: training)
+                                                            accumulate: accumulate, relu: relu, training: training,
+                                                            precision: precision)
     }
 
     public static func conv2dBackwardData(_ dy: LayoutTensor, weight: Tensor, inputShape: [Int], stride: Int,
@@ -87,20 +101,19 @@ public enum LayoutOps {
                                                 precision: ConvolutionPrecision = .fp32) throws
         -> LayoutTensor
     {
-        let folded = try foldBatchNorm(intoConvolution: weight, bias: bias, normWeight: normWeight,
-                                       normBias: normBias, mean: mean, variance: variance, epsilon: epsilon)
-        guard precision != .fp32 else {
-            return try conv2dForward(x, weight: folded.weight, bias: folded.bias, stride: stride, padding: padding,
-                                     algorithm: algorithm, accumulate: accumulate, relu: relu, training: false)
-        }
-        let g = try Conv2DGeometry(input: x.shape, weight: folded.weight.shape, stride: stride, padding: padding)
-        if let accumulate, accumulate.shape != g.outputShape {
-            throw EngineError.shape(op: "conv2d", "residual \(accumulate.shape) for output \(g.outputShape)")
+        // The bias folds every call (one value per channel); the weights only when the inference cache has not
+        // seen these weights and statistics (a pass over every weight, ~20 ms of a ResNet-18 batch).
+        let folded = try foldBatchNorm(intoConvolution: nil, bias: bias, normWeight: normWeight, normBias: normBias,
+                                       mean: mean, variance: variance, epsilon: epsilon)
+        let weights = ConvolutionWeights(shape: weight.shape,
+                                         identity: [weight, normWeight, variance, Tensor(shape: [1], scalars: [epsilon])]) {
+            try! foldBatchNorm(intoConvolution: weight, bias: nil, normWeight: normWeight, normBias: normBias,
+                               mean: mean, variance: variance, epsilon: epsilon).weight!
         }
         // oneDNN has no bf16 or int8 Winograd on this CPU: direct convolution.
-        return try LayoutEngine.shared().convolutionForward(
-            x, weight: ConvolutionWeights(folded.weight), bias: folded.bias, g, algorithm: .direct,
-            accumulate: accumulate, relu: relu, training: false, precision: precision)
+        return try conv2dForward(x, weights: weights, bias: folded.bias, stride: stride, padding: padding,
+                                 algorithm: precision == .fp32 ? algorithm : .direct, accumulate: accumulate,
+                                 relu: relu, training: false, precision: precision)
     }
 
 

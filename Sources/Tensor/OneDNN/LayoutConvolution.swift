@@ -99,7 +99,7 @@ extension LayoutEngine {
             var probe = settings
             probe.outputScales = [Float](repeating: 1, count: g.outChannels)
             let layout = try queried(try forwardFalling(g, probe).pd!, dnnl_query_weights_md)
-            let (w, weightScales) = try InferenceWeights.shared.reordered(weight.plain, to: layout, self,
+            let (w, weightScales) = try InferenceWeights.shared.reordered(weight, to: layout, self,
                                                                          scales: int8Scales(perOutputChannel:))
             settings.outputScales = weightScales.map { 1 / (range.scale * $0) }
             quantised = (w, settings.outputScales)
@@ -120,7 +120,7 @@ extension LayoutEngine {
         } else if let quantised {
             w = quantised.weights
         } else {
-            w = try InferenceWeights.shared.reordered(weight.plain, to: weightDesc, self).reordered
+            w = try InferenceWeights.shared.reordered(weight, to: weightDesc, self).reordered
         }
         let dstDesc = try queried(pd, dnnl_query_dst_md)
         let dst: LayoutTensor
@@ -233,33 +233,41 @@ extension LayoutEngine {
 
 /// Inference weights already in a primitive's layout, reused while the weights are unchanged. Winograd's inference
 /// layout is the weights' Winograd transform, which cost more than the convolution itself when redone per call
-/// (625 ms against 304 ms for ResNet-18's 3x3 convolutions at 200x200 batch 20, 1 thread). Entries are found by
-/// comparing the weights themselves (memcmp: milliseconds), so changed weights are never served stale.
+/// (625 ms against 304 ms for ResNet-18's 3x3 convolutions at 200x200 batch 20, 1 thread); folding batch norm into
+/// the weights costs a pass over them. Entries are found by comparing what the weights are made from
+/// (`ConvolutionWeights.identity`: memcmp, milliseconds), so changed weights are never served stale.
 final class InferenceWeights: @unchecked Sendable {
     static let shared = InferenceWeights()
     private let lock = NSLock()
-    private var entries: [[UInt8]: [(source: [Float], reordered: LayoutTensor, scales: [Float])]] = [:]
+    private var entries: [[UInt8]: [(identity: [[Float]], reordered: LayoutTensor, scales: [Float])]] = [:]
     /// Per target layout; enough for the convolutions of one shape in a deep ResNet stage.
     private let perLayout = 16
 
     /// `scales`: the multipliers applied on the way (int8 quantisation), worked out from the weights on a miss only.
-    func reordered(_ weight: Tensor, to target: dnnl_memory_desc_t, _ engine: LayoutEngine,
+    func reordered(_ weight: ConvolutionWeights, to target: dnnl_memory_desc_t, _ engine: LayoutEngine,
                    scales: ((Tensor) -> [Float])? = nil) throws -> (reordered: LayoutTensor, scales: [Float]) {
         let key = bytes(target)
         let found: (LayoutTensor, [Float])? = lock.withLock {
-            guard let list = entries[key], let hit = list.first(where: { equal($0.source, weight.scalars) }) else { return nil }
+            guard let list = entries[key], let hit = list.first(where: { same($0.identity, weight.identity) }) else {
+                return nil
+            }
             return (hit.reordered, hit.scales)
         }
         if let found { return found }
-        let multipliers = scales?(weight) ?? []
-        let made = try engine.reorder(weight, to: target, scales: multipliers)
+        let plain = weight.plain
+        let multipliers = scales?(plain) ?? []
+        let made = try engine.reorder(plain, to: target, scales: multipliers)
         lock.withLock {
             var list = entries[key] ?? []
             if list.count >= perLayout { list.removeFirst() }
-            list.append((weight.scalars, made, multipliers))
+            list.append((weight.identity.map(\.scalars), made, multipliers))
             entries[key] = list
         }
         return (made, multipliers)
+    }
+
+    private func same(_ a: [[Float]], _ b: [Tensor]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { equal($0, $1.scalars) }
     }
 
     private func equal(_ a: [Float], _ b: [Float]) -> Bool {
