@@ -140,8 +140,7 @@ public struct ShardPrediction {
 
 extension ShardPrediction {
     /// Every class's probability (mean over the augmentations) of each sample, with the spread of the membership
-    /// probability (two classes) or of the most probable class's (more), batch by batch on this thread while the
-    /// next batch decodes on the read-ahead queue.
+    /// probability (two classes) or of the most probable class's (more), batch by batch.
     /// Every batch has exactly `batchSize` images (a short one is padded with blanks whose results are dropped):
     /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
     /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
@@ -153,35 +152,25 @@ extension ShardPrediction {
         defer { model.train() }
         var sums = [[Double]](repeating: [Double](repeating: 0, count: classes), count: samples.count)
         var squares = sums
-        let batches = augmentations.flatMap { augmentation in
-            stride(from: 0, to: samples.count, by: batchSize).map { (augmentation, $0..<min($0 + batchSize, samples.count)) }
-        }
-        let size = batchSize
-        func readAhead(_ k: Int) -> ReadAhead? {
-            guard k < batches.count else { return nil }
-            let (augmentation, items) = batches[k]
-            return ReadAhead {
-                var images = try items.map { try samples.load($0, augmentation) }
-                if images.count < size, let first = images.first {
+        for augmentation in augmentations {
+            for start in stride(from: 0, to: samples.count, by: batchSize) {
+                let items = start..<min(start + batchSize, samples.count)
+                var images = try decode(samples, items, augmentation)
+                if images.count < batchSize, let first = images.first {
                     images += Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
-                                    count: size - images.count)
+                                    count: batchSize - images.count)
                 }
-                return images
-            }
-        }
-        var next = readAhead(0)
-        for k in batches.indices {
-            let images = try next!.images()
-            next = readAhead(k + 1)
-            let items = batches[k].1
-            let batch = try preprocessing.batch(images)
-            let logits = try EngineOptions.$precision.withValue(precision) { try withNoGrad { try model(Variable(batch)) } }.value
-            let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
-            for (row, item) in items.enumerated() {
-                for c in 0..<classes {
-                    let q = Double(p[row, c])
-                    sums[item][c] += q
-                    squares[item][c] += q * q
+                let batch = try preprocessing.batch(images)
+                let logits = try EngineOptions.$precision.withValue(precision) {
+                    try withNoGrad { try model(Variable(batch)) }
+                }.value
+                let p = try (member.temperature == 1 ? logits : logits.scaled(by: Float(1 / member.temperature))).softmax()
+                for (row, item) in items.enumerated() {
+                    for c in 0..<classes {
+                        let q = Double(p[row, c])
+                        sums[item][c] += q
+                        squares[item][c] += q * q
+                    }
                 }
             }
         }
@@ -192,9 +181,29 @@ extension ShardPrediction {
             return (mean, max(0, square[c] / k - mean[c] * mean[c]).squareRoot())
         }
     }
+
+    /// The images of `items`, decoded on the engine's threads (`Parallel`: the cores the network then uses, so
+    /// decoding never competes with a running network for them; a decoding thread beside the network's made both
+    /// slower on 2 cores), in order.
+    private func decode(_ samples: SampleSet, _ items: Range<Int>, _ augmentation: Augmentation) throws -> [Image] {
+        var decoded = [Result<Image, any Error>?](repeating: nil, count: items.count)
+        decoded.withUnsafeMutableBufferPointer { slots in
+            let out = UncheckedSendable(slots)
+            Parallel.forEach(items.count) { chunk in
+                for j in chunk { out.value[j] = Result { try samples.load(items.lowerBound + j, augmentation) } }
+            }
+        }
+        return try decoded.map { try $0!.get() }
+    }
 }
 
-/// Items whose image failed to load, from the read-ahead queue.
+/// A buffer the engine's threads fill, each its own slots.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Items whose image failed to load, from the engine's threads.
 private final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()
     private var failures: [Int: String] = [:]
