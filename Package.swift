@@ -58,7 +58,7 @@ let package = Package(
         ]),
 
         // Survey-scale prediction: shards streamed over a catalogue, resumable, and their merge.
-        .target(name: "Scale", dependencies: ["Runs", "Training", "NN", "Autodiff", "Dataset", "Astro", "Imaging", "Files"]),
+        .target(name: "Scale", dependencies: ["Runs", "Training", "NN", "Autodiff", "Tensor", "Dataset", "Astro", "Imaging", "Files"]),
 
         .executableTarget(
             name: "PerseusCLI",

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Dataset
 import Foundation
-import NN
 import Scale
 import Tensor
 import Runs
@@ -85,9 +84,7 @@ struct Predict: ParsableCommand {
         var prediction = try ShardPrediction(members: members)
         prediction.batchSize = batch
         prediction.precision = arithmetic.precision
-        if arithmetic.precision != .fp32, let other = members.first(where: { !($0.trained.model is ResNet) }) {
-            throw ValidationError("--precision \(arithmetic.precision.rawValue) applies to ResNets; \(other.trained.configuration.model.rawValue) runs in fp32 only")
-        }
+        for member in members { try member.trained.check(precision: arithmetic.precision) }
         if arithmetic.precision == .int8 {
             try prediction.calibrateInt8(on: arithmetic.validationObjects() ?? firstCutouts(shard))
         }

@@ -1,9 +1,8 @@
 import Dataset
 import Foundation
-import NN
+import Autodiff
 import Tensor
 import Training
-import Autodiff
 
 /// Predictions of one run or an ensemble of runs on prepared objects: each run's own temperature applied
 /// (`calibration.json`) unless `calibrated` is false, test-time augmentation over the study's 16 rotations if
@@ -29,9 +28,7 @@ public func predictRuns(_ runs: [String], objects: [PreparedObject], tta: Bool, 
             notes.append("\(path): warning: calibration.json was fitted on \(calibration.checkpoint), not \(trained.checkpoint.lastPathComponent)")
         }
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
-        if precision != .fp32 && !(trained.model is ResNet) {
-            throw ConfigurationError(message: "\(path): --precision \(precision.rawValue) applies to ResNets; \(trained.configuration.model.rawValue) runs in fp32 only")
-        }
+        try trained.check(precision: precision)
         if precision == .int8 {
             try calibrateInt8(trained.model, on: SampleSet(objects: calibrationObjects, preprocessing: trained.preprocessing),
                               preprocessing: trained.preprocessing, batchSize: 32)

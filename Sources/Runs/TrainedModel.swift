@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import Tensor
 import NN
 import Training
 
@@ -83,4 +84,13 @@ public enum ModelFileKey {
     public static let configuration = "perseus.configuration"
     /// The run's calibration.json, when it had one.
     public static let calibration = "perseus.calibration"
+}
+
+extension TrainedModel {
+    /// Throws unless the network can run in `precision`: bf16 and int8 are the ResNets' fused inference path.
+    public func check(precision: InferencePrecision) throws {
+        guard precision == .fp32 || model is ResNet else {
+            throw ConfigurationError(message: "\(checkpoint.path): --precision \(precision.rawValue) applies to ResNets; a \(configuration.model.rawValue) runs in fp32 only")
+        }
+    }
 }
