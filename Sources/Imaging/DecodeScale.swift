@@ -32,3 +32,10 @@ public struct DecodeScale: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(numerator)/\(denominator)" }
 }
+
+/// How large a decoder makes an image: at a scale, or at the smallest JPEG reduction keeping both sides at least a
+/// length (other formats: whole).
+enum DecodeSize {
+    case scale(DecodeScale)
+    case keepingAtLeast(Int)
+}

@@ -86,3 +86,13 @@ public struct ChannelStatistics: Sendable, Equatable, Codable {
         return out
     }
 }
+
+extension Array where Element == Image {
+    /// These images followed by black ones of the first's size, `count` in all: one batch shape for the engine,
+    /// which keeps memory per batch shape it has seen.
+    public func padded(to count: Int) -> [Image] {
+        guard let first, self.count < count else { return self }
+        return self + Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
+                            count: count - self.count)
+    }
+}

@@ -4,12 +4,11 @@ import CTurboJPEG
 /// libjpeg's defaults (accurate integer DCT, smooth chroma upsampling), the same as OpenCV and PIL, so pixel
 /// values match what the study's Python code saw.
 enum JPEGCodec {
-    /// Decodes to 3 planes (R, G, B) or 1 (greyscale JPEG), 0...1, at `scale` of the full size (by the DCT), or at
-    /// the largest reduction that keeps both sides at least `side`; returns the scale used. Any libjpeg warning
-    /// (e.g. "premature end of JPEG file") is an error: a decoder that fills missing rows with grey would hand the
-    /// network a fake image.
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String, scale wanted: DecodeScale = .full,
-                       keepingAtLeast side: Int? = nil) throws -> (image: Image, scale: DecodeScale) {
+    /// Decodes to 3 planes (R, G, B) or 1 (greyscale JPEG), 0...1, at `size` (reduced by the DCT); returns the scale
+    /// used. Any libjpeg warning (e.g. "premature end of JPEG file") is an error: a decoder that fills missing rows
+    /// with grey would hand the network a fake image.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String,
+                       size: DecodeSize = .scale(.full)) throws -> (image: Image, scale: DecodeScale) {
         guard let handle = tjInitDecompress() else {
             throw ImageError(.corrupt, name, "TurboJPEG could not start a decompressor")
         }
@@ -24,8 +23,11 @@ enum JPEGCodec {
             throw ImageError(.unsupported, name, "CMYK JPEG (\(width)x\(height)) is not supported")
         }
         let channels = grey ? 1 : 3
-        let scale = side.map { DecodeScale.largestReduction(width: Int(width), height: Int(height), keepingAtLeast: $0) }
-            ?? wanted
+        let scale = switch size {
+        case .scale(let scale): scale
+        case .keepingAtLeast(let side):
+            DecodeScale.largestReduction(width: Int(width), height: Int(height), keepingAtLeast: side)
+        }
         guard DecodeScale.reductions.contains(scale) else {
             throw ImageError(.badArgument, name, "TurboJPEG decodes at N/8 of the full size, not \(scale)")
         }

@@ -155,12 +155,7 @@ extension ShardPrediction {
         for augmentation in augmentations {
             for start in stride(from: 0, to: samples.count, by: batchSize) {
                 let items = start..<min(start + batchSize, samples.count)
-                var images = try decode(samples, items, augmentation)
-                if images.count < batchSize, let first = images.first {
-                    images += Array(repeating: Image(width: first.width, height: first.height, channels: first.channels),
-                                    count: batchSize - images.count)
-                }
-                let batch = try preprocessing.batch(images)
+                let batch = try preprocessing.batch(try decode(samples, items, augmentation).padded(to: batchSize))
                 let logits = try EngineOptions.$precision.withValue(precision) {
                     try withNoGrad { try model(Variable(batch)) }
                 }.value

@@ -141,28 +141,41 @@ public func batchNormBackward(_ gradOutput: Tensor, input: Tensor, weight: Tenso
 // MARK: Folding into a convolution
 
 /// Evaluation-mode batch norm folded into the convolution before it (weight [O, C, kH, kW], bias [O] or nil): per
-/// output channel o, w'[o] = w[o] s and b'[o] = beta[o] + (b[o] - mean[o]) s with s = gamma[o] / sqrt(var[o] + eps),
-/// so that conv(x, w', b') is batchNorm(conv(x, w, b)) with the given statistics. Without `weight`, only the bias.
-public func foldBatchNorm(intoConvolution weight: Tensor?, bias: Tensor?, normWeight: Tensor, normBias: Tensor,
-                          mean: Tensor, variance: Tensor, epsilon: Float) throws -> (weight: Tensor?, bias: Tensor) {
-    let outChannels = normWeight.count
-    guard weight.map({ $0.shape[0] == outChannels }) ?? true, normWeight.shape == [outChannels],
-          normBias.shape == [outChannels], mean.shape == [outChannels], variance.shape == [outChannels] else {
-        throw EngineError.shape(op: "conv2d+batchNorm", "weight \(weight?.shape ?? []) with batch norm over \(normWeight.shape)")
-    }
-    var foldedBias = Tensor(shape: [outChannels])
-    let gamma = normWeight.scalars, beta = normBias.scalars
-    let mean = mean.scalars, variance = variance.scalars, convBias = bias?.scalars
-    let scales = (0..<outChannels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
-    foldedBias.withUnsafeMutableBufferPointer { fb in
-        for o in 0..<outChannels { fb[o] = beta[o] + ((convBias?[o] ?? 0) - mean[o]) * scales[o] }
-    }
-    guard var folded = weight else { return (nil, foldedBias) }
-    let perFilter = folded.count / outChannels
-    folded.withUnsafeMutableBufferPointer { fw in
-        for o in 0..<outChannels {
-            for i in (o * perFilter)..<((o + 1) * perFilter) { fw[i] *= scales[o] }
+/// output channel o, w'[o] = w[o] s[o] and b'[o] = beta[o] + (b[o] - mean[o]) s[o] with s = gamma / sqrt(var + eps),
+/// so that conv(x, w', b') is batchNorm(conv(x, w, b)) with the given statistics. The bias is folded at once (one
+/// value per channel); the weights by `weight(_:)`, a pass over all of them, only when needed.
+public struct BatchNormFold: Sendable {
+    /// s, per output channel.
+    public let scales: [Float]
+    /// b'.
+    public let bias: Tensor
+
+    /// For a convolution whose weight has `outChannels` filters.
+    public init(outChannels: Int, bias: Tensor?, normWeight: Tensor, normBias: Tensor, mean: Tensor, variance: Tensor,
+                epsilon: Float) throws {
+        guard normWeight.shape == [outChannels], normBias.shape == [outChannels], mean.shape == [outChannels],
+              variance.shape == [outChannels] else {
+            throw EngineError.shape(op: "conv2d+batchNorm", "\(outChannels) filters with batch norm over \(normWeight.shape)")
         }
+        let gamma = normWeight.scalars, beta = normBias.scalars
+        let mean = mean.scalars, variance = variance.scalars, convBias = bias?.scalars
+        let scales = (0..<outChannels).map { gamma[$0] / (variance[$0] + epsilon).squareRoot() }
+        self.scales = scales
+        self.bias = Tensor(shape: [outChannels],
+                           scalars: (0..<outChannels).map { beta[$0] + ((convBias?[$0] ?? 0) - mean[$0]) * scales[$0] })
     }
-    return (folded, foldedBias)
+
+    /// w', from the convolution's weight.
+    public func weight(_ weight: Tensor) -> Tensor {
+        precondition(weight.shape.first == scales.count, "BatchNormFold: weight \(weight.shape) for \(scales.count) filters")
+        var folded = weight
+        let perFilter = folded.count / scales.count
+        folded.withUnsafeMutableBufferPointer { fw in
+            for o in scales.indices {
+                for i in (o * perFilter)..<((o + 1) * perFilter) { fw[i] *= scales[o] }
+            }
+        }
+        return folded
+    }
 }
+

@@ -92,7 +92,7 @@ public enum LayoutOps {
     }
 
     /// Evaluation-mode `relu?(batchNorm(conv2d(x)) + accumulate?)` as one convolution: the batch norm's statistics
-    /// folded into the weights and bias (`foldBatchNorm`), the residual and ReLU as the convolution's post-ops.
+    /// folded into the weights and bias (`BatchNormFold`), the residual and ReLU as the convolution's post-ops.
     public static func conv2dBatchNormInference(_ x: LayoutTensor, weight: Tensor, bias: Tensor?, stride: Int,
                                                 padding: Int, normWeight: Tensor, normBias: Tensor, mean: Tensor,
                                                 variance: Tensor, epsilon: Float,
@@ -101,21 +101,19 @@ public enum LayoutOps {
                                                 precision: ConvolutionPrecision = .fp32) throws
         -> LayoutTensor
     {
-        // The bias folds every call (one value per channel); the weights only when the inference cache has not
-        // seen these weights and statistics (a pass over every weight, ~20 ms of a ResNet-18 batch).
-        let folded = try foldBatchNorm(intoConvolution: nil, bias: bias, normWeight: normWeight, normBias: normBias,
-                                       mean: mean, variance: variance, epsilon: epsilon)
+        // The bias folds every call; the weights only when the inference cache has not seen these weights and
+        // statistics (a pass over every weight, ~20 ms of a ResNet-18 batch).
+        let fold = try BatchNormFold(outChannels: weight.shape.first ?? 0, bias: bias, normWeight: normWeight,
+                                     normBias: normBias, mean: mean, variance: variance, epsilon: epsilon)
         let weights = ConvolutionWeights(shape: weight.shape,
                                          identity: [weight, normWeight, variance, Tensor(shape: [1], scalars: [epsilon])]) {
-            try! foldBatchNorm(intoConvolution: weight, bias: nil, normWeight: normWeight, normBias: normBias,
-                               mean: mean, variance: variance, epsilon: epsilon).weight!
+            fold.weight(weight)
         }
         // oneDNN has no bf16 or int8 Winograd on this CPU: direct convolution.
-        return try conv2dForward(x, weights: weights, bias: folded.bias, stride: stride, padding: padding,
+        return try conv2dForward(x, weights: weights, bias: fold.bias, stride: stride, padding: padding,
                                  algorithm: precision == .fp32 ? algorithm : .direct, accumulate: accumulate,
                                  relu: relu, training: false, precision: precision)
     }
-
 
     /// Training-mode batch norm (batch statistics), optionally followed by ReLU in the same pass; `workspace` is
     /// then the ReLU's mask for the backward pass.

@@ -16,11 +16,9 @@ public func calibrateInt8(_ model: any Classifier, on samples: SampleSet, prepro
     defer { model.train() }
     let count = min(limit, samples.count)
     for start in stride(from: 0, to: count, by: batchSize) {
-        var images = try (start..<min(start + batchSize, count)).map { try samples.load($0, .identity) }
-        // Black padding keeps one batch shape (the engine keeps memory per shape); no cutout holds darker values.
-        images += Array(repeating: Image(width: images[0].width, height: images[0].height, channels: images[0].channels),
-                        count: batchSize - images.count)
-        let batch = try preprocessing.batch(images)
+        let images = try (start..<min(start + batchSize, count)).map { try samples.load($0, .identity) }
+        // Black padding: no cutout holds darker values, so it widens no range beyond what a cutout could.
+        let batch = try preprocessing.batch(images.padded(to: batchSize))
         _ = try EngineOptions.$calibrating.withValue(true) { try withNoGrad { try model(Variable(batch)) } }
     }
 }

@@ -92,7 +92,7 @@ extension LayoutEngine {
         precondition(!training || precision == .fp32, "convolutionForward: training runs in fp32")
         var settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
                                        relu: relu, training: training, precision: precision)
-        var quantised: (weights: LayoutTensor, outputScales: [Float])?
+        var quantised: LayoutTensor?
         if case .int8(let range) = precision {
             // The weights' layout does not depend on the scales: a primitive with unit scales tells it, and the
             // weights (and their scales, worked out on a cache miss only) are found before the layer's primitive.
@@ -102,7 +102,7 @@ extension LayoutEngine {
             let (w, weightScales) = try InferenceWeights.shared.reordered(weight, to: layout, self,
                                                                          scales: int8Scales(perOutputChannel:))
             settings.outputScales = weightScales.map { 1 / (range.scale * $0) }
-            quantised = (w, settings.outputScales)
+            quantised = w
         }
         let e = try forwardFalling(g, settings)
         let pd = e.pd!
@@ -118,7 +118,7 @@ extension LayoutEngine {
         if training {
             w = try weights(weight, in: weightDesc, keep: true)
         } else if let quantised {
-            w = quantised.weights
+            w = quantised
         } else {
             w = try InferenceWeights.shared.reordered(weight, to: weightDesc, self).reordered
         }
@@ -135,9 +135,8 @@ extension LayoutEngine {
             (DNNL_ARG_DST, dst.descriptor, dst.data),
         ]
         // An int8 convolution adds the bias to its int32 sums before the output scale: the bias goes in in those units.
-        let scaledBias = quantised.map { q in
-            bias.map { Tensor(shape: $0.shape, scalars: zip($0.scalars, q.outputScales).map { $0 / $1 }) }
-        } ?? bias
+        let scaledBias = settings.outputScales.isEmpty ? bias
+            : bias.map { Tensor(shape: $0.shape, scalars: zip($0.scalars, settings.outputScales).map { $0 / $1 }) }
         if let bias = scaledBias {
             try pointer(bias) { b in
                 args.append((DNNL_ARG_BIAS, plainDescriptor([g.outChannels]), b))

@@ -122,9 +122,8 @@ final class LayoutEngine: @unchecked Sendable {
         return out
     }
 
-    /// Primitive attributes with output scales: none, one for every value (mask 0), or one per index of the first
-    /// axis (mask 1: a weight's output channel, a convolution's destination channel is axis 1 and is set by
-    /// the caller's `mask`).
+    /// Primitive attributes with output scales: none, or one for every value, or one per index along the axes
+    /// `mask` sets (default: the first axis, a weight's output channels).
     func attributes(outputScales scales: [Float], mask: Int32? = nil) throws -> dnnl_primitive_attr_t? {
         var attr: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attr), "attributes")
