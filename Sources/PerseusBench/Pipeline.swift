@@ -3,7 +3,7 @@ import Foundation
 import Training
 
 /// Images/s of the input pipeline alone (decode, random rotation and flips from the wider cutout, resize, batch)
-/// on the real cutouts, through `SampleSet(objects:inputSize:grey:)` and `BatchPrefetcher` as training uses them.
+/// on the real cutouts, through `SampleSet(objects:inputSize:grey:)` and `BatchLoader` as training uses them.
 /// Nil when the data is absent.
 /// With `augmented` false, what `perseus predict` decodes: each cutout as it is, unrotated.
 func measurePipeline(size: Int, batch: Int, images: Int, augmented: Bool = true) throws -> [String: Any]? {
@@ -18,8 +18,8 @@ func measurePipeline(size: Int, batch: Int, images: Int, augmented: Bool = true)
 }
 
 /// Batches of `images` real cutouts (cycling through the files if there are fewer), decoded and augmented on the
-/// prefetcher's thread as training does; nil when the data is absent.
-func realDataLoader(size: Int, batch: Int, images: Int, augmented: Bool = true) throws -> BatchPrefetcher? {
+/// engine's threads as training does; nil when the data is absent.
+func realDataLoader(size: Int, batch: Int, images: Int, augmented: Bool = true) throws -> BatchLoader? {
     let root = dataRoot().appendingPathComponent("pcc")
     let cutouts = root.appendingPathComponent("cutouts"), wide = root.appendingPathComponent("cutouts-400")
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: cutouts.path) else { return nil }
@@ -35,7 +35,7 @@ func realDataLoader(size: Int, batch: Int, images: Int, augmented: Bool = true) 
     let samples = SampleSet(objects: Array(objects), inputSize: size, grey: false)
     var augmenter = RandomAugmenter(seed: 1)
     let augmentations = objects.map { _ in augmented ? augmenter.next() : .identity }
-    return BatchPrefetcher(labels: samples.labels, batchSize: batch, seed: 3) { i in
+    return BatchLoader(labels: samples.labels, batchSize: batch, seed: 3) { i in
         try samples.load(i, augmentations[i])
     }
 }

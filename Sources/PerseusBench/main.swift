@@ -44,7 +44,7 @@ do {
                                               augmented: augmented) else { continue }
             found = true
             print(jsonLine(r))
-            print("input pipeline \(r["input"] as! String) " + String(format: "batch %d: %.1f images/s (%d images, 1 loader thread; %@)", batch, r["images_per_s"] as! Double, r["images"] as! Int, r["augmentation"] as! String))
+            print("input pipeline \(r["input"] as! String) " + String(format: "batch %d: %.1f images/s (%d images, %d engine threads; %@)", batch, r["images_per_s"] as! Double, r["images"] as! Int, Parallel.threadCount, r["augmentation"] as! String))
         }
         if !found { print("# input pipeline: skipped (no cutouts under \(dataRoot().path)/pcc)") }
     }

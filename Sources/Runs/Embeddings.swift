@@ -29,7 +29,7 @@ public struct Embeddings: Sendable {
         network.eval()
         defer { network.train() }
         let samples = SampleSet(objects: objects, preprocessing: trained.preprocessing)
-        let loader = BatchPrefetcher(labels: samples.labels, batchSize: batchSize, seed: nil) { i in try samples.load(i, .identity) }
+        let loader = BatchLoader(labels: samples.labels, batchSize: batchSize, seed: nil) { i in try samples.load(i, .identity) }
         var rows = [[Float]](repeating: [], count: objects.count), done = 0
         while let batch = try loader.next() {
             let pooled = try withNoGrad {

@@ -144,7 +144,7 @@ extension ShardPrediction {
     /// Every batch has exactly `batchSize` images (a short one is padded with blanks whose results are dropped):
     /// the engine keeps memory per batch shape it has seen, so batches of every size from 1 to 64 would raise a
     /// shard's resident memory by tens of MB per size (measured: 92 MB with one shape, 190+ MB with a few).
-    /// Not `predict(...)`, whose prefetcher thread per call also raised it by megabytes per flush.
+    /// Not `predict(...)`, whose batch sizes follow the sample count.
     func probabilities(_ samples: SampleSet, _ member: Member) throws -> [(mean: [Double], spread: Double)] {
         let model = member.trained.model, preprocessing = member.trained.preprocessing
         let classes = classNames.count
@@ -155,7 +155,9 @@ extension ShardPrediction {
         for augmentation in augmentations {
             for start in stride(from: 0, to: samples.count, by: batchSize) {
                 let items = start..<min(start + batchSize, samples.count)
-                let batch = try preprocessing.batch(try decode(samples, items, augmentation).padded(to: batchSize))
+                let images = try loadImages(items.count) { try samples.load(items.lowerBound + $0, augmentation) }
+                    .map { try $0.get() }
+                let batch = try preprocessing.batch(images.padded(to: batchSize))
                 let logits = try EngineOptions.$precision.withValue(precision) {
                     try withNoGrad { try model(Variable(batch)) }
                 }.value
@@ -176,26 +178,6 @@ extension ShardPrediction {
             return (mean, max(0, square[c] / k - mean[c] * mean[c]).squareRoot())
         }
     }
-
-    /// The images of `items`, decoded on the engine's threads (`Parallel`: the cores the network then uses, so
-    /// decoding never competes with a running network for them; a decoding thread beside the network's made both
-    /// slower on 2 cores), in order.
-    private func decode(_ samples: SampleSet, _ items: Range<Int>, _ augmentation: Augmentation) throws -> [Image] {
-        var decoded = [Result<Image, any Error>?](repeating: nil, count: items.count)
-        decoded.withUnsafeMutableBufferPointer { slots in
-            let out = UncheckedSendable(slots)
-            Parallel.forEach(items.count) { chunk in
-                for j in chunk { out.value[j] = Result { try samples.load(items.lowerBound + j, augmentation) } }
-            }
-        }
-        return try decoded.map { try $0!.get() }
-    }
-}
-
-/// A buffer the engine's threads fill, each its own slots.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Items whose image failed to load, from the engine's threads.

@@ -70,7 +70,7 @@ public func predict(_ model: any Classifier, on samples: SampleSet, preprocessin
     var logitSums = [[Double]](repeating: [], count: samples.count)
     let labels = samples.labels
     for (a, augmentation) in augmentations.enumerated() {
-        let loader = BatchPrefetcher(labels: labels, batchSize: batchSize, seed: nil) { i in
+        let loader = BatchLoader(labels: labels, batchSize: batchSize, seed: nil) { i in
             try samples.load(i, augmentation)
         }
         var done = 0

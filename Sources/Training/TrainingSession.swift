@@ -112,7 +112,7 @@ final class TrainingSession {
         let started = Date()
         let items = trainer.epochItems(epoch)
         let samples = trainer.training
-        let loader = BatchPrefetcher(labels: items.map { samples.labels[$0.object] }, batchSize: config.batchSize,
+        let loader = BatchLoader(labels: items.map { samples.labels[$0.object] }, batchSize: config.batchSize,
                                      seed: config.seed &+ UInt64(epoch) &* 7919,
                                      // Batch norm cannot train on a batch of one: leave such a remainder out.
                                      dropLast: items.count % config.batchSize == 1) { i in
