@@ -266,20 +266,22 @@ def bench_train():
     config = os.path.join(work, "bench.yaml")
     with open(config, "w") as f:
         f.write("catalogueModel: false\n")
-    if args.precision != "fp32":
-        print(f"# train: perseus train has no precision option; both sides train fp32 "
-              f"(train_recipe.py --precision bf16 exists for a run of its own)", flush=True)
-    notes.append("train precision: fp32 on both sides")
+    # bf16 trains in bf16 on both sides (Perseus's --precision, PyTorch's autocast); int8 does not train.
+    precision = args.precision if args.precision == "bf16" and help_lists("train", "--precision") else "fp32"
+    if precision != args.precision:
+        print(f"# train: {args.precision} does not train here; both sides train fp32", flush=True)
+    notes.append(f"train precision: {precision} on both sides")
     ours = measure("train-perseus", [perseus, "train", "--data", args.data, "--out", os.path.join(work, "run"),
                                      "--config", config, "--max-steps", str(args.steps), "--threads", str(args.threads),
-                                     "--force"])
+                                     "--force"] + (["--precision", precision] if precision != "fp32" else []))
     theirs = measure("train-torch", [python, os.path.join(here, "pytorch", "train_recipe.py"), "--data", args.data,
                                      "--out", os.path.join(work, "torch-run"), "--steps", str(args.steps),
-                                     "--workers", str(args.workers), "--threads", str(args.threads)])
+                                     "--workers", str(args.workers), "--threads", str(args.threads),
+                                     "--precision", precision])
     facts = script_json(theirs["stdout"])
     if facts.get("images") != images:
         print(f"# warning: PyTorch trained on {facts.get('images')} images, Perseus on {images}", flush=True)
-    extra = {"steps": args.steps, "batch": 32, "draws_per_epoch": draws, "precision": "fp32"}
+    extra = {"steps": args.steps, "batch": 32, "draws_per_epoch": draws, "precision": precision}
     report("train (process)", images, ours, theirs, ours["seconds"], theirs["seconds"], extra)
     with open(os.path.join(work, "run", "metrics.csv"), newline="") as f:
         epochs = sum(float(r["seconds"]) for r in csv.DictReader(f))

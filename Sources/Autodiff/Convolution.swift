@@ -29,28 +29,31 @@ extension PlainBackend {
 extension BlockedBackend {
     /// A plain input is copied into a layout tensor; the output is in the layout the primitive chose.
     func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int) throws -> Variable {
-        let input = x.storage.layout, w = weight.value, algorithm = EngineOptions.algorithm
-        // Winograd in the backward passes too: on ResNet-18 at 200x200 batch 20 (1 thread, best of 4 steps, oneDNN
-        // verbose timings) its backward-data took 159 ms against 261 ms direct for the 3x3 stride-1 convolutions,
-        // and its backward-weights 192 ms against 299 ms.
-        let backwardAlgorithm = algorithm
+        let input = x.storage.layout, w = weight.value
         let parents = [x, weight] + (bias.map { [$0] } ?? [])
         let recording = GradMode.isEnabled && parents.contains { $0.requiresGrad }
+        // The training precision applies where gradients are recorded; evaluation without them stays fp32.
+        let precision = recording ? EngineOptions.trainingPrecision.convolution : .fp32
+        // Winograd in the backward passes too: on ResNet-18 at 200x200 batch 20 (1 thread, best of 4 steps, oneDNN
+        // verbose timings) its backward-data took 159 ms against 261 ms direct for the 3x3 stride-1 convolutions,
+        // and its backward-weights 192 ms against 299 ms. oneDNN has no bf16 Winograd.
+        let algorithm = precision == .fp32 ? EngineOptions.algorithm : .direct
         let weights = ConvolutionWeights(w)
         let output = try LayoutOps.conv2dForward(input, weights: weights, bias: bias?.value, stride: stride,
-                                                 padding: padding, algorithm: algorithm, training: recording)
+                                                 padding: padding, algorithm: algorithm, training: recording,
+                                                 precision: precision)
         return Variable(values: .layout(output), parents: parents) { g in
             let dy = g.layout
             let gradInput = x.requiresGrad
                 ? Values.layout(try LayoutOps.conv2dBackwardData(dy, weights: weights, inputShape: input.shape,
                                                                  stride: stride, padding: padding,
-                                                                 algorithm: backwardAlgorithm))
+                                                                 algorithm: algorithm, precision: precision))
                 : nil
             let needBias = bias?.requiresGrad ?? false
             guard weight.requiresGrad || needBias else { return [gradInput, nil, nil] }
             let grads = try LayoutOps.conv2dBackwardWeights(dy, input: input, weightShape: w.shape,
                                                             withBias: needBias, stride: stride, padding: padding,
-                                                            algorithm: backwardAlgorithm)
+                                                            algorithm: algorithm, precision: precision)
             return [gradInput, .plain(grads.weight), grads.bias.map(Values.plain)]
         }
     }

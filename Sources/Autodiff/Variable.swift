@@ -179,6 +179,9 @@ public enum EngineOptions {
     @TaskLocal public static var fuseInference = true
     /// The arithmetic of fused inference convolutions (`InferencePrecision`); int8 needs the network calibrated.
     @TaskLocal public static var precision = InferencePrecision.fp32
+    /// The arithmetic of training's convolutions (blocked layouts; bf16 runs them direct: oneDNN has no bf16
+    /// Winograd).
+    @TaskLocal public static var trainingPrecision = TrainingPrecision.fp32
     /// Fused inference records the range of every convolution's input (int8 calibration), in fp32.
     @TaskLocal public static var calibrating = false
 

@@ -14,30 +14,42 @@ public struct Preprocessing: Codable, Equatable, Sendable {
     public var channels: Int?
     /// Per-band asinh stretch applied before the normalisation (FITS data in physical units), or nil.
     public var stretch: [BandStretch]?
+    /// The object's magnitude as one more plane after the bands (`TrainingConfiguration.magnitudeInput`); nil in
+    /// checkpoints without it.
+    public var magnitudePlane: Bool?
 
-    public init(inputSize: Int, grey: Bool, mean: [Float], std: [Float], channels: Int? = nil, stretch: [BandStretch]? = nil) {
+    public init(inputSize: Int, grey: Bool, mean: [Float], std: [Float], channels: Int? = nil,
+                stretch: [BandStretch]? = nil, magnitudePlane: Bool = false) {
         self.inputSize = inputSize
         self.grey = grey
         self.mean = mean
         self.std = std
         self.channels = channels
         self.stretch = stretch
+        self.magnitudePlane = magnitudePlane ? true : nil
     }
 
-    public var inputChannels: Int { channels ?? (grey ? 1 : 3) }
+    /// The images' bands.
+    public var bands: Int { channels ?? (grey ? 1 : 3) }
+
+    /// The planes the network takes: the bands, then the magnitude's.
+    public var inputChannels: Int { bands + (magnitudePlane == true ? 1 : 0) }
 
     public static let metadataKey = "perseus.preprocessing"
 
     /// Measures the stretch (when asked) and then the normalisation on (up to `limit`) training images, unaugmented.
     public static func measure(on samples: SampleSet, inputSize: Int, grey: Bool, channels: Int? = nil,
-                               stretch: Bool = false, limit: Int = 256) throws -> Preprocessing {
+                               magnitudePlane: Bool = false, stretch: Bool = false, limit: Int = 256) throws
+        -> Preprocessing
+    {
         let step = max(1, samples.count / limit)
         var images = try stride(from: 0, to: samples.count, by: step).map { try samples.load($0, .identity) }
         let bands = stretch ? try BandStretch.measure(images) : nil
         if let bands { images = try images.map { try BandStretch.apply(bands, to: $0) } }
         let statistics = try ChannelStatistics(of: images)
         return Preprocessing(inputSize: inputSize, grey: grey, mean: statistics.mean,
-                             std: statistics.std.map { max($0, 1e-6) }, channels: channels, stretch: bands)
+                             std: statistics.std.map { max($0, 1e-6) }, channels: channels, stretch: bands,
+                             magnitudePlane: magnitudePlane)
     }
 
     /// A normalised batch [N, C, H, W] from images already at the input size.

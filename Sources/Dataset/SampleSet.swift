@@ -40,7 +40,8 @@ extension SampleSet {
     /// rotated field has no empty corners), decoded at the smallest scale that keeps `inputSize`, under the
     /// augmentation, area-resized to `inputSize`, then one grey
     /// plane if `grey`, else `channels` bands: a one-band image is repeated into each, any other must have them.
-    public init(objects: [PreparedObject], inputSize: Int, grey: Bool, channels: Int = 3) {
+    /// With `magnitudePlane`, one more plane holds the object's magnitude.
+    public init(objects: [PreparedObject], inputSize: Int, grey: Bool, channels: Int = 3, magnitudePlane: Bool = false) {
         self.init(ids: objects.map(\.id), labels: objects.map(\.label)) { i, augmentation in
             let object = objects[i]
             // Decoded no larger than the input needs (a JPEG straight from its DCT), the wider cutout at the same
@@ -62,6 +63,14 @@ extension SampleSet {
                 throw ConfigurationError(message:
                     "\(object.image.path): \(image.channels) bands, but the network takes \(channels); all cutouts of a run, or given to a model, need the bands it was trained on")
             }
+            if magnitudePlane {
+                guard let magnitude = object.magnitude, magnitude.isFinite else {
+                    throw ConfigurationError(message:
+                        "\(object.id): no magnitude, but the network takes the magnitude as an input (magnitudeInput); give the catalogue's magnitude column")
+                }
+                image = Image(width: image.width, height: image.height, channels: image.channels + 1,
+                              pixels: image.pixels + [Float](repeating: Float(magnitude), count: image.width * image.height))
+            }
             return image
         }
         objectClasses = objects.map(\.objectClass)
@@ -71,6 +80,6 @@ extension SampleSet {
     /// The objects as a trained run's model takes them.
     public init(objects: [PreparedObject], preprocessing: Preprocessing) {
         self.init(objects: objects, inputSize: preprocessing.inputSize, grey: preprocessing.grey,
-                  channels: preprocessing.inputChannels)
+                  channels: preprocessing.bands, magnitudePlane: preprocessing.magnitudePlane ?? false)
     }
 }

@@ -7,9 +7,14 @@ import SeededRandom
 
 /// Times one configuration: warm-up calls, then `repeats` timed calls; the median is the figure.
 func measure(_ c: Configuration, _ options: Options) throws -> [String: Any] {
-    try EngineOptions.$blockedLayouts.withValue(!options.plain) {
+    // --precision bf16 also trains in bf16; int8 is for inference only.
+    if c.mode == "train" && options.precision == .int8 { throw BenchError("--precision int8 does not train; use fp32 or bf16") }
+    let training: TrainingPrecision = c.mode == "train" && options.precision == .bf16 ? .bf16 : .fp32
+    return try EngineOptions.$blockedLayouts.withValue(!options.plain) {
         try EngineOptions.$winograd.withValue(options.winograd) {
-            try EngineOptions.$fuseInference.withValue(options.fuse) { try measureHere(c, options) }
+            try EngineOptions.$fuseInference.withValue(options.fuse) {
+                try EngineOptions.$trainingPrecision.withValue(training) { try measureHere(c, options) }
+            }
         }
     }
 }
@@ -81,7 +86,7 @@ private func measureHere(_ c: Configuration, _ options: Options) throws -> [Stri
         "max_s_per_batch": sorted.last!, "images_per_s": imagesPerSecond,
         "fwd_gflop_per_image": work.forward / 1e9, "work_gflop_per_image": perImage / 1e9,
         "achieved_gflop_s": imagesPerSecond * perImage / 1e9, "params": model.parameterCount,
-        "loader": options.loader, "precision": c.mode == "infer" ? options.precision.rawValue : "fp32", "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default",
+        "loader": options.loader, "precision": options.precision.rawValue, "omp_wait_policy": ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "default",
     ]
     if let peak = peakResidentMiB() { record["peak_rss_mb"] = peak }
     let timed = phases.suffix(options.repeats)

@@ -19,8 +19,8 @@ struct Options {
     var plain = false
     var winograd = true
     var fuse = true
-    /// Feed training steps from the real-data loader (BatchPrefetcher on its own thread) instead of one synthetic
-    /// batch: shows whether the loader thread and oneDNN's OpenMP threads get in each other's way.
+    /// Feed training steps from the real-data loader (decoding on the engine's threads between steps, as training
+    /// does) instead of one synthetic batch: the loader's cost beside the step's.
     var loader = false
     /// Inference convolutions in bf16 or int8 (int8 calibrated on the synthetic batch first).
     var precision = InferencePrecision.fp32
@@ -35,8 +35,9 @@ struct Options {
         so its peak resident memory is its own), and the input pipeline on the real cutouts when they are present.
         --plain: the unoptimised reference path (plain NCHW, reorders around every convolution);
         --direct: no Winograd convolutions; --no-fuse: no batch-norm folding at inference;
-        --loader: training steps fed by the real-data loader thread (decode + augment) instead of one synthetic batch;
-        --precision: inference convolutions in bf16 or int8 (int8 calibrated on the synthetic batch).
+        --loader: training steps fed by the real-data loader (decode + augment on the engine threads between steps);
+        --precision: convolutions in bf16 or int8 (int8: inference only, calibrated on the synthetic batch; bf16 also
+          trains, with fp32 master weights).
         """
 
     init(_ arguments: [String]) throws {

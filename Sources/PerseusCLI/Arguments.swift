@@ -11,6 +11,7 @@ extension ScheduleKind: ExpressibleByArgument {}
 extension AugmentationKind: ExpressibleByArgument {}
 extension StretchKind: ExpressibleByArgument {}
 extension InferencePrecision: ExpressibleByArgument {}
+extension TrainingPrecision: ExpressibleByArgument {}
 extension Recipe: ExpressibleByArgument {}
 extension SplitName: ExpressibleByArgument {}
 extension JudgedSplit: ExpressibleByArgument {}

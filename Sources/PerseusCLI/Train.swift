@@ -3,6 +3,7 @@ import Dataset
 import Files
 import Foundation
 import NN
+import Tensor
 import Runs
 import Training
 
@@ -46,6 +47,7 @@ struct Train: ParsableCommand {
     @Option(help: "Augmentation: the study's x15 rotations, online (a random angle and flips per draw), or none.") var augmentation: AugmentationKind?
     @Option(help: "Early-stopping patience in epochs (0: off).") var patience: Int?
     @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(help: "Arithmetic of the training steps' convolutions: fp32, or bf16 (AVX512_BF16; fp32 master weights and gradients). Validation and the saved model are fp32.") var precision: TrainingPrecision?
     @Option(name: .customLong("init"), help: ArgumentHelp("Start from these weights (fine-tuning): a shipped model's name (`perseus models`), a run's best.safetensors or a torchvision ResNet state dict saved as safetensors. The backbone must match the model and bands; the head is kept only if it fits the classes, else a new one is made. Normalisation is measured on this run's data.", valueName: "name|file.safetensors")) var initFrom: String?
     @Flag(help: "With --init: train only the head; the backbone's weights and batch-norm statistics stay fixed.") var freezeBackbone = false
     @Option(name: .customLong("freeze"), help: ArgumentHelp("With --init: ResNet stages to keep fixed (weights and batch-norm statistics), comma-separated: \(ResNetStage.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "stages")) var freezeStages: String?
@@ -76,6 +78,7 @@ struct Train: ParsableCommand {
         if let augmentation { c.augmentation = augmentation }
         if let patience { c.patience = patience }
         if let threads { c.threads = threads }
+        if let precision { c.precision = precision }
         if let initFrom { c.initFrom = initFrom }
         if freezeBackbone { c.freezeBackbone = true }
         if let freezeStages {

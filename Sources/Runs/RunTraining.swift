@@ -11,15 +11,24 @@ public func train(_ configuration: TrainingConfiguration, on dataset: PreparedDa
     }
     func samples(_ objects: [PreparedObject]) -> SampleSet {
         SampleSet(objects: objects, inputSize: configuration.inputSize, grey: configuration.grey,
-                  channels: configuration.inputChannels)
+                  channels: configuration.bands, magnitudePlane: configuration.magnitudeInput)
     }
-    let trainer = Trainer(configuration: configuration, run: run,
-                          training: samples(configuration.trainingDraws(dataset.objects(in: .train))),
+    let draws = configuration.trainingDraws(dataset.objects(in: .train))
+    let trainer = Trainer(configuration: configuration, run: run, training: samples(draws),
                           validation: samples(dataset.objects(in: .validation)))
     trainer.showProgressBar = !quiet
     trainer.report = { line in
         if !quiet { print(line); fflush(nil) }  // flush every stream: keeps order with print() when piped
         run.appendLog(line)
+    }
+    if configuration.distillationWeight > 0 {
+        guard dataset.isMembership, !dataset.parameterNames.isEmpty else {
+            throw ConfigurationError(message: "distillationWeight: the teacher is the catalogue's trees on membership, so the dataset needs the classes background, member and parameter columns (prepare with --parameters)")
+        }
+        let teacher = try CatalogueTeacher.probabilities(training: dataset.objects(in: .train),
+                                                         parameters: dataset.parameterNames)
+        trainer.teacher = draws.map { teacher[$0.id] }
+        trainer.report("distillation: \(teacher.count) of \(Set(draws.map(\.id)).count) training objects have the catalogue trees' out-of-fold probability as a soft target (weight \(configuration.distillationWeight)); the rest their label")
     }
     let outcome = try trainer.fit(resume: resume)
     if configuration.catalogueModel {

@@ -3,7 +3,15 @@ public enum InferencePrecision: String, Sendable, CaseIterable, Codable {
     case fp32, bf16, int8
 }
 
-/// The arithmetic of an inference convolution. Activations between layers stay fp32 whatever it is: a bf16 or int8
+/// What a user asks training to run in: `fp32`, or `bf16` (AVX512_BF16): every convolution's forward and backward
+/// dot products in bfloat16, with fp32 accumulation, gradients and master weights.
+public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
+    case fp32, bf16
+
+    public var convolution: ConvolutionPrecision { self == .bf16 ? .bf16 : .fp32 }
+}
+
+/// The arithmetic of a convolution (int8: inference only). Activations between layers stay fp32 whatever it is: a bf16 or int8
 /// convolution converts its input on the way in and writes fp32, so batch norm folding, residual additions,
 /// pooling and the head are unchanged.
 public enum ConvolutionPrecision: Hashable, Sendable {

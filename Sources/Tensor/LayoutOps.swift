@@ -66,29 +66,32 @@ public enum LayoutOps {
                                padding: padding, algorithm: algorithm)
     }
 
+    /// `precision`: the forward pass's (fp32 or bf16); the input's gradient is fp32 either way.
     public static func conv2dBackwardData(_ dy: LayoutTensor, weights: ConvolutionWeights, inputShape: [Int],
-                                          stride: Int, padding: Int,
-                                          algorithm: ConvolutionAlgorithm = .direct) throws -> LayoutTensor {
+                                          stride: Int, padding: Int, algorithm: ConvolutionAlgorithm = .direct,
+                                          precision: ConvolutionPrecision = .fp32) throws -> LayoutTensor {
         let weight = weights.plain
         let g = try Conv2DGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding)
         guard dy.shape == g.outputShape else {
             throw EngineError.shape(op: "conv2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
         }
-        return try LayoutEngine.shared().convolutionBackwardData(dy, weight: weights, g, algorithm: algorithm)
+        return try LayoutEngine.shared().convolutionBackwardData(dy, weight: weights, g, algorithm: algorithm,
+                                                                 precision: precision)
     }
 
+    /// `precision`: the forward pass's (fp32 or bf16); the weights' and bias's gradients are fp32 either way.
     public static func conv2dBackwardWeights(_ dy: LayoutTensor, input: LayoutTensor, weightShape: [Int],
                                              withBias: Bool, stride: Int, padding: Int,
-                                             algorithm: ConvolutionAlgorithm = .direct) throws
+                                             algorithm: ConvolutionAlgorithm = .direct,
+                                             precision: ConvolutionPrecision = .fp32) throws
         -> (weight: Tensor, bias: Tensor?)
     {
         let g = try Conv2DGeometry(input: input.shape, weight: weightShape, stride: stride, padding: padding)
         guard dy.shape == g.outputShape else {
             throw EngineError.shape(op: "conv2d backward", "output gradient \(dy.shape), expected \(g.outputShape)")
         }
-        let (w, b) = try LayoutEngine.shared().convolutionBackwardWeights(dy, input: input, g, withBias: withBias,
-                                                                         algorithm: algorithm)
-        return (w, b)
+        return try LayoutEngine.shared().convolutionBackwardWeights(dy, input: input, g, withBias: withBias,
+                                                                    algorithm: algorithm, precision: precision)
     }
 
     /// Evaluation-mode `relu?(batchNorm(conv2d(x)) + accumulate?)` as one convolution: the batch norm's statistics

@@ -4,8 +4,11 @@ import NN
 import Tensor
 
 extension TrainingConfiguration {
-    /// Bands the network takes: 1 when grey, else `channels` (3 until resolved from the images).
-    public var inputChannels: Int { grey ? 1 : channels > 0 ? channels : 3 }
+    /// Bands of the images: 1 when grey, else `channels` (3 until resolved from the images).
+    public var bands: Int { grey ? 1 : channels > 0 ? channels : 3 }
+
+    /// Planes the network takes: the bands, then the magnitude's when `magnitudeInput`.
+    public var inputChannels: Int { bands + (magnitudeInput ? 1 : 0) }
 
     /// A freshly initialised network as configured, one output per class (membership: background 0, member 1): a
     /// ResNet, or a vision transformer whose image size is the run's input size.

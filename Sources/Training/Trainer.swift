@@ -18,6 +18,8 @@ public final class Trainer {
     public let run: RunFolder
     public let training: SampleSet
     public let validation: SampleSet
+    /// With `distillationWeight`: each training sample's teacher probability of membership (nil: its label).
+    public var teacher: [Double?] = []
     /// Where progress lines go (the CLI prints them and appends them to the run's log).
     public var report: (String) -> Void = { print($0) }
     public var showProgressBar = true

@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import NN
+import Tensor
 import Yams
 
 /// Everything that determines a training run. Defaults are the study's report (ResNet from scratch, batch 20,
@@ -61,8 +62,20 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Weight of a regression loss on the objects' catalogue parameters, standardised (see `ParameterTarget`;
     /// ResNets only); 0 for none.
     public var parameterWeight: Float = 0
+    /// Distillation: the membership loss becomes (1 - w) x the labels' cross-entropy + w x the cross-entropy against
+    /// a teacher's probabilities (the catalogue model's trees, out-of-fold over the training split: see
+    /// `CatalogueTeacher`), so the network learns from pixels what the catalogue's parameters say; the network
+    /// still predicts from pixels alone. 0 for none; membership datasets prepared with parameters only.
+    public var distillationWeight: Float = 0
+    /// The object's magnitude as one more input plane after the bands (constant over the image; normalised with
+    /// the bands), so the network can weigh what it sees against how bright the object is: every survey measures
+    /// it, unlike the catalogue's parameters. Every object then needs a magnitude.
+    public var magnitudeInput = false
     /// Threads for the engine; 0 means all cores.
     public var threads = 0
+    /// The arithmetic of the convolutions in training steps: fp32, or bf16 (AVX512_BF16) with fp32 master weights.
+    /// Validation and everything after training run in fp32.
+    public var precision = TrainingPrecision.fp32
     /// Also fit the catalogue model (`CatalogueModel`): boosted trees on the catalogue's magnitude and parameters,
     /// combined with the network on the validation split. Needs a dataset prepared with parameters.
     public var catalogueModel = false
@@ -96,6 +109,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         guard auxiliaryWeight == 0 || (model.resnet != nil && !freezeBackbone) else {
             throw fail("auxiliaryWeight: the auxiliary target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
         }
+        guard distillationWeight >= 0, distillationWeight <= 1 else {
+            throw fail("distillationWeight must be in 0...1 (0: no distillation; 1: the teacher's probabilities alone)")
+        }
+        guard distillationWeight == 0 || classes.count == 2 else {
+            throw fail("distillationWeight: the teacher judges membership, and this run has \(classes.count) classes")
+        }
         guard parameterWeight >= 0, parameterWeight.isFinite else { throw fail("parameterWeight cannot be negative (0: no parameter target)") }
         guard parameterWeight == 0 || (model.resnet != nil && !freezeBackbone) else {
             throw fail("parameterWeight: the parameter target trains a ResNet's backbone, so it needs a resnet model and no freezeBackbone")
@@ -126,7 +145,7 @@ extension TrainingConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, classes, inputSize, grey, channels, stretch, epochs, maxSteps, batchSize, seed, optimizer, learningRate, momentum, nesterov,
              weightDecay, schedule, decayRate, decaySteps, staircase, warmupEpochs, gradientClipNorm, emaDecay, patience,
-             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, parameterWeight, threads, catalogueModel, initFrom,
+             augmentation, brightRepeats, brightMagnitude, classWeights, labelSmoothing, auxiliaryWeight, parameterWeight, distillationWeight, magnitudeInput, threads, precision, catalogueModel, initFrom,
              freezeBackbone, layerDecay, freezeStages
     }
 
@@ -158,7 +177,8 @@ extension TrainingConfiguration {
         try read(.brightRepeats, &brightRepeats); try read(.brightMagnitude, &brightMagnitude)
         try read(.classWeights, &classWeights); try read(.labelSmoothing, &labelSmoothing)
         try read(.auxiliaryWeight, &auxiliaryWeight); try read(.parameterWeight, &parameterWeight)
-        try read(.threads, &threads); try read(.catalogueModel, &catalogueModel)
+        try read(.distillationWeight, &distillationWeight); try read(.magnitudeInput, &magnitudeInput)
+        try read(.threads, &threads); try choose(.precision, &precision); try read(.catalogueModel, &catalogueModel)
         try read(.initFrom, &initFrom); try read(.freezeBackbone, &freezeBackbone)
         try read(.layerDecay, &layerDecay); try read(.freezeStages, &freezeStages)
     }

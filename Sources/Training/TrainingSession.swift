@@ -51,7 +51,8 @@ final class TrainingSession {
             // the weights, so `initFrom` is applied only here.
             for line in try config.applyInitialWeights(to: model) { trainer.report(line) }
             preprocessing = try Preprocessing.measure(on: trainer.training, inputSize: config.inputSize, grey: config.grey,
-                                                      channels: config.inputChannels, stretch: config.stretch == .asinh)
+                                                      channels: config.bands, magnitudePlane: config.magnitudeInput,
+                                                      stretch: config.stretch == .asinh)
             kept = [:]
         }
         average = config.emaDecay > 0 ? WeightAverage(of: model, decay: config.emaDecay, state: kept["average"]) : nil
@@ -125,7 +126,9 @@ final class TrainingSession {
         frozen?.freezeBackboneStatistics()
         (model as? ResNet)?.freezeStatistics(of: Set(config.freezeStages))
         while !stepsUsedUp, let batch = try loader.next() {
-            let (loss, logits) = try step(batch, objects: batch.items.map { items[$0].object }, frozen: frozen)
+            let (loss, logits) = try EngineOptions.$trainingPrecision.withValue(config.precision) {
+                try step(batch, objects: batch.items.map { items[$0].object }, frozen: frozen)
+            }
             lossSum += Double(loss) * Double(batch.labels.count)
             for (row, label) in batch.labels.enumerated() where argmax(logits, row: row) == label { hits += 1 }
             seen += batch.labels.count
@@ -157,9 +160,16 @@ final class TrainingSession {
         } else {
             logits = try frozen.map { try $0.headOnFrozenBackbone(input) } ?? model(input)
         }
-        let loss = try softmaxCrossEntropy(logits: logits, labels: batch.labels,
+        var loss = try softmaxCrossEntropy(logits: logits, labels: batch.labels,
                                            classWeights: config.classWeights.isEmpty ? nil : config.classWeights,
                                            labelSmoothing: config.labelSmoothing)
+        if config.distillationWeight > 0 {
+            // Membership: the teacher's [background, member] probabilities, or the label where it has none.
+            let member = zip(objects, batch.labels).map { trainer.teacher[$0] ?? Double($1) }
+            let targets = Tensor(shape: [member.count, 2], scalars: member.flatMap { [Float(1 - $0), Float($0)] })
+            let w = config.distillationWeight
+            loss = try loss * (1 - w) + softmaxCrossEntropy(logits: logits, targets: targets) * w
+        }
         guard loss.value.scalars[0].isFinite else {
             throw ConfigurationError(message:
                 "epoch \(state.epoch + 1) step \(state.step): the loss is \(loss.value.scalars[0]); lower the learning rate")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Tensor
 @testable import Autodiff
@@ -94,6 +95,20 @@ import SeededRandom
                                     labelSmoothing: smoothing)
         }
         #expect(result.maxError < 2e-3, "\(result)")
+    }
+
+    /// Soft targets (distillation): the finite-difference gradient, and one-hot targets give the labels' loss.
+    @Test func crossEntropyWithSoftTargets() throws {
+        let logits = normal([5, 3], seed: 23, std: 2)
+        let raw = normal([5, 3], seed: 24).scalars.map { expf($0) }
+        let targets = Tensor(shape: [5, 3], scalars: (0..<15).map { raw[$0] / (raw[($0 / 3) * 3] + raw[($0 / 3) * 3 + 1] + raw[($0 / 3) * 3 + 2]) })
+        let result = try gradientCheck([logits], epsilon: 1e-2) { v in try softmaxCrossEntropy(logits: v[0], targets: targets) }
+        #expect(result.maxError < 2e-3, "\(result)")
+        let labels = [2, 0, 1, 1, 0]
+        let oneHot = Tensor(shape: [5, 3], scalars: (0..<15).map { labels[$0 / 3] == $0 % 3 ? 1 : 0 })
+        let soft = try softmaxCrossEntropy(logits: Variable(logits), targets: oneHot).value.scalars[0]
+        let hard = try softmaxCrossEntropy(logits: Variable(logits), labels: labels).value.scalars[0]
+        #expect(abs(soft - hard) < 1e-5 * max(1, abs(hard)))
     }
 
     @Test func maskedMeanSquaredError() throws {

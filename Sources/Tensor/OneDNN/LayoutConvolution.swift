@@ -89,7 +89,7 @@ extension LayoutEngine {
     func convolutionForward(_ x: LayoutTensor, weight: ConvolutionWeights, bias: Tensor?, _ g: Conv2DGeometry,
                             algorithm: ConvolutionAlgorithm, accumulate residual: LayoutTensor?, relu: Bool,
                             training: Bool, precision: ConvolutionPrecision = .fp32) throws -> LayoutTensor {
-        precondition(!training || precision == .fp32, "convolutionForward: training runs in fp32")
+        if case .int8 = precision { precondition(!training, "convolutionForward: int8 is for inference only") }
         var settings = ForwardSettings(algorithm: algorithm, hasBias: bias != nil, accumulate: residual != nil,
                                        relu: relu, training: training, precision: precision)
         var quantised: LayoutTensor?
@@ -157,17 +157,22 @@ extension LayoutEngine {
         return r
     }
 
-    /// Backward primitives with a forward hint of the same algorithm; Winograd falls back to direct.
-    private func backward(_ g: Conv2DGeometry, data: Bool, hasBias: Bool, algorithm: ConvolutionAlgorithm) throws
-        -> Entry
+    /// Backward primitives with a forward hint of the same algorithm; Winograd falls back to direct. In bf16 the
+    /// output gradient and the operand beside it (weights, or the input) are bf16 and what is computed (the input's
+    /// or the weights' gradient) stays fp32, so the optimizer updates fp32 master weights.
+    private func backward(_ g: Conv2DGeometry, data: Bool, hasBias: Bool, algorithm: ConvolutionAlgorithm,
+                          precision: ConvolutionPrecision) throws -> Entry
     {
         let op = data ? "conv.bwd.data" : "conv.bwd.weights"
-        let e = try entry(Key(op: op, ints: geometryInts(g) + [algorithm == .winograd ? 1 : 0, hasBias ? 1 : 0],
-                              layouts: [])) {
-            let hint = try forward(g, ForwardSettings(algorithm: algorithm, hasBias: hasBias))
+        let bf16 = precision == .bf16
+        let low = bf16 ? dnnl_bf16 : dnnl_f32
+        let e = try entry(Key(op: op, ints: geometryInts(g) + [algorithm == .winograd ? 1 : 0, hasBias ? 1 : 0,
+                                                               bf16 ? 1 : 0], layouts: [])) {
+            let hint = try forward(g, ForwardSettings(algorithm: algorithm, hasBias: hasBias, precision: precision))
             guard let hintPD = hint.pd else { return nil }
-            var src = try anyDescriptor(g.inputShape), weights = try anyDescriptor(g.weightShape)
-            var dst = try anyDescriptor(g.outputShape)
+            var src = try anyDescriptor(g.inputShape, data ? dnnl_f32 : low)
+            var weights = try anyDescriptor(g.weightShape, data ? low : dnnl_f32)
+            var dst = try anyDescriptor(g.outputShape, low)
             var bias = hasBias ? try anyDescriptor([g.outChannels]) : dnnl_memory_desc_t()
             var desc = dnnl_convolution_desc_t()
             let (strides, padL, padR) = spatial(g)
@@ -186,14 +191,14 @@ extension LayoutEngine {
             return pd
         }
         if e.pd == nil && algorithm != .direct {
-            return try backward(g, data: data, hasBias: hasBias, algorithm: .direct)
+            return try backward(g, data: data, hasBias: hasBias, algorithm: .direct, precision: precision)
         }
         return e
     }
 
     func convolutionBackwardData(_ dy: LayoutTensor, weight: ConvolutionWeights, _ g: Conv2DGeometry,
-                                 algorithm: ConvolutionAlgorithm) throws -> LayoutTensor {
-        let e = try backward(g, data: true, hasBias: false, algorithm: algorithm)
+                                 algorithm: ConvolutionAlgorithm, precision: ConvolutionPrecision) throws -> LayoutTensor {
+        let e = try backward(g, data: true, hasBias: false, algorithm: algorithm, precision: precision)
         let pd = e.pd!
         let diffDst = try reorder(dy, to: try queried(pd, dnnl_query_diff_dst_md))
         let w = try weights(weight, in: try queried(pd, dnnl_query_weights_md), keep: false)
@@ -206,8 +211,10 @@ extension LayoutEngine {
     }
 
     func convolutionBackwardWeights(_ dy: LayoutTensor, input x: LayoutTensor, _ g: Conv2DGeometry, withBias: Bool,
-                                    algorithm: ConvolutionAlgorithm) throws -> (Tensor, Tensor?) {
-        let e = try backward(g, data: false, hasBias: withBias, algorithm: algorithm)
+                                    algorithm: ConvolutionAlgorithm, precision: ConvolutionPrecision) throws
+        -> (Tensor, Tensor?)
+    {
+        let e = try backward(g, data: false, hasBias: withBias, algorithm: algorithm, precision: precision)
         let pd = e.pd!
         let diffDst = try reorder(dy, to: try queried(pd, dnnl_query_diff_dst_md))
         let src = try reorder(x, to: try queried(pd, dnnl_query_src_md))
