@@ -201,10 +201,11 @@ def bench_predict():
     warm(os.path.join(folder, n) for n in files)
     ours = measure("predict-perseus", [perseus, "predict", "--model", args.model, "--images", folder, "--out", ours_csv,
                                        "--threads", str(args.threads), "--batch", "64", "--quiet", "--force"] + precision)
-    theirs = measure("predict-torch", [python, os.path.join(here, "pytorch", "predict_folder.py"), "--weights", weights,
-                                       "--images", folder, "--out", torch_csv, "--batch", "64",
-                                       "--workers", str(args.workers), "--threads", str(args.threads),
-                                       "--precision", args.precision], tolerate=args.precision == "int8")
+    def torch_cmd(precision):
+        return [python, os.path.join(here, "pytorch", "predict_folder.py"), "--weights", weights, "--images", folder,
+                "--out", torch_csv, "--batch", "64", "--workers", str(args.workers), "--threads", str(args.threads),
+                "--precision", precision]
+    theirs = measure("predict-torch", torch_cmd(args.precision), tolerate=args.precision == "int8")
     if theirs is None:
         with open(os.path.join(work, "predict-torch.err")) as f:
             reason = f.read().strip().splitlines()[-1:]
@@ -226,11 +227,14 @@ def bench_predict():
     if len(common) != len(files):
         print(f"# warning: {len(files)} images but {len(common)} ids predicted by both sides", flush=True)
     extra = {"precision": args.precision, "perseus_precision_option": bool(precision), **agreement}
-    report("predict (process)", len(files), ours, theirs, ours["seconds"], theirs["seconds"], extra)
     loop = re.search(r"this run: (\d+) rows in ([0-9.]+) s", ours["stdout"])
-    torch_loop = script_json(theirs["stdout"]).get("loop_s")
-    if loop and torch_loop:
-        report("predict (loop)", len(files), ours, theirs, float(loop.group(2)), torch_loop, extra)
+    # A low-precision row is compared with PyTorch's same precision and, from the same run, with its fp32.
+    for label, other in [("", theirs)] + ([(", PyTorch fp32", measure("predict-torch-fp32", torch_cmd("fp32")))]
+                                         if args.precision != "fp32" else []):
+        report(f"predict (process{label})", len(files), ours, other, ours["seconds"], other["seconds"], extra)
+        torch_loop = script_json(other["stdout"]).get("loop_s")
+        if loop and torch_loop:
+            report(f"predict (loop{label})", len(files), ours, other, float(loop.group(2)), torch_loop, extra)
 
 
 def prepared_dataset():
@@ -274,19 +278,23 @@ def bench_train():
     ours = measure("train-perseus", [perseus, "train", "--data", args.data, "--out", os.path.join(work, "run"),
                                      "--config", config, "--max-steps", str(args.steps), "--threads", str(args.threads),
                                      "--force"] + (["--precision", precision] if precision != "fp32" else []))
-    theirs = measure("train-torch", [python, os.path.join(here, "pytorch", "train_recipe.py"), "--data", args.data,
-                                     "--out", os.path.join(work, "torch-run"), "--steps", str(args.steps),
-                                     "--workers", str(args.workers), "--threads", str(args.threads),
-                                     "--precision", precision])
-    facts = script_json(theirs["stdout"])
-    if facts.get("images") != images:
-        print(f"# warning: PyTorch trained on {facts.get('images')} images, Perseus on {images}", flush=True)
-    extra = {"steps": args.steps, "batch": 32, "draws_per_epoch": draws, "precision": precision}
-    report("train (process)", images, ours, theirs, ours["seconds"], theirs["seconds"], extra)
+    def torch_train(name, precision):
+        return measure(name, [python, os.path.join(here, "pytorch", "train_recipe.py"), "--data", args.data,
+                              "--out", os.path.join(work, "torch-run"), "--steps", str(args.steps),
+                              "--workers", str(args.workers), "--threads", str(args.threads), "--precision", precision])
+    theirs = torch_train("train-torch", precision)
     with open(os.path.join(work, "run", "metrics.csv"), newline="") as f:
         epochs = sum(float(r["seconds"]) for r in csv.DictReader(f))
-    if facts.get("epochs_s"):
-        report("train (loop)", images, ours, theirs, epochs, facts["epochs_s"], extra)
+    extra = {"steps": args.steps, "batch": 32, "draws_per_epoch": draws, "precision": precision}
+    # bf16 is compared with PyTorch's bf16 and, from the same run, with its fp32.
+    for label, other in [("", theirs)] + ([(", PyTorch fp32", torch_train("train-torch-fp32", "fp32"))]
+                                         if precision != "fp32" else []):
+        facts = script_json(other["stdout"])
+        if facts.get("images") != images:
+            print(f"# warning: PyTorch trained on {facts.get('images')} images, Perseus on {images}", flush=True)
+        report(f"train (process{label})", images, ours, other, ours["seconds"], other["seconds"], extra)
+        if facts.get("epochs_s"):
+            report(f"train (loop{label})", images, ours, other, epochs, facts["epochs_s"], extra)
 
 
 print(f"# end to end: threads={args.threads}, PyTorch DataLoader workers={args.workers}, precision={args.precision}, "

@@ -6,13 +6,7 @@ import Tensor
 /// gradient are ignored.
 @discardableResult
 public func clipGradientNorm(_ parameters: [Variable], maxNorm: Float) -> Float {
-    var sumOfSquares = 0.0
-    for p in parameters {
-        guard let g = p.grad else { continue }
-        g.withUnsafeBufferPointer { g in
-            for k in 0..<g.count { sumOfSquares += Double(g[k]) * Double(g[k]) }
-        }
-    }
+    let sumOfSquares = parameters.reduce(0.0) { $0 + ($1.grad?.sumOfSquares ?? 0) }
     let norm = Float(sumOfSquares.squareRoot())
     let factor = maxNorm / (norm + 1e-6)
     if factor < 1 {

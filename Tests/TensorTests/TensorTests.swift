@@ -30,4 +30,11 @@ import SeededRandom
         }
         #expect(hits.allSatisfy { $0 == 1 })
     }
+
+    /// The threaded, lane-wise sum of squares against a plain double sum, across sizes with and without tails.
+    @Test(arguments: [0, 5, 16, 4099, 1_000_003]) func sumOfSquaresMatchesThePlainSum(count: Int) {
+        let t = randomTensor([count], seed: UInt64(count) + 1)
+        let plain = t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(abs(t.sumOfSquares - plain) <= 1e-6 * max(plain, 1), "\(t.sumOfSquares) vs \(plain)")
+    }
 }
