@@ -23,6 +23,8 @@ struct Train: ParsableCommand {
             resume.safetensors and train.log. Fields beyond the options below include emaDecay (validate and save \
             a moving average of the weights), auxiliaryWeight (the catalogue classes as a second target), \
             parameterWeight (the catalogue's parameters, standardised, as regression targets), \
+            magnitudeInput (the object's magnitude as one more input plane), distillationWeight (soft targets from \
+            the catalogue trees' out-of-fold probabilities), \
             brightRepeats and classWeights; docs/results.md measures each. \
             --init NAME|FILE fine-tunes: the network starts from a shipped model (`perseus models`), a run's \
             checkpoint or a torchvision ResNet's weights (a new head when the classes differ); --freeze-backbone \
