@@ -3,8 +3,9 @@
 # definitions: each fold's run judges its own test fold and the spectroscopic objects (holdout), the network alone
 # and combined with the catalogue model, and OUT/variant.md gets bright accuracy (r <= 19.4, spectroscopic objects
 # included), all-magnitude balanced accuracy, member F1 and spectroscopic accuracy (mean +- sd over the folds), and
-# member recall / precision per r-magnitude bin summed over the folds. Extra options go to `perseus evaluate`
-# (e.g. --tta); they name the output, so variants of one run sit side by side.
+# member recall / precision per r-magnitude bin summed over the folds (and OUT/variant.json: each fold's figures).
+# Extra options go to `perseus evaluate` (e.g. --tta, --precision int8); they name the output folder
+# (OUT/variant-tta, ...), so variants of one run sit side by side.
 #
 #   scripts/variant-cv.sh DATASET CV_OUT [perseus evaluate options...]   e.g. scripts/variant-cv.sh data/all cv/all --tta
 set -euo pipefail
@@ -31,7 +32,7 @@ for fold in $folds; do
     done
 done
 python3 - "$out/$tag" $folds <<'PY'
-import csv, os, statistics as st, sys
+import csv, json, os, statistics as st, sys
 out, folds = sys.argv[1], sys.argv[2:]
 def rows(path): return list(csv.DictReader(open(path)))
 bins = [(-1e9, 19.4, 'r <= 19.4'), (19.4, 20.5, '19.4-20.5'), (20.5, 21.5, '20.5-21.5'), (21.5, 1e9, 'r > 21.5')]
@@ -66,5 +67,8 @@ for model, label in [('alone', 'network alone'), ('combined', 'combined (catalog
     lines.append(f"| {label} (member recall / precision) | " + ' | '.join(cells) + ' |')
 text = '\n'.join(lines) + '\n'
 open(os.path.join(out, 'variant.md'), 'w').write(text)
+# Per fold, for scripts that set variants side by side (precision-cv.sh).
+json.dump({model: [scores(f, model) for f in folds] for model in ('alone', 'combined')},
+          open(os.path.join(out, 'variant.json'), 'w'), indent=1)
 print(text)
 PY
