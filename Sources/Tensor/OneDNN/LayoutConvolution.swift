@@ -72,6 +72,10 @@ extension LayoutEngine {
             var pd: dnnl_primitive_desc_t?
             let status = dnnl_primitive_desc_create(&pd, &desc, attr, engine, nil)
             if status == dnnl_unimplemented && s.algorithm != .direct { return nil }
+            if status == dnnl_unimplemented && s.precision != .fp32 {
+                let name = s.precision == .bf16 ? "bf16" : "int8"
+                throw EngineError.invalidArgument(op: "conv2d forward \(g)", "oneDNN has no \(name) convolution for this CPU; run in fp32 (--precision fp32)")
+            }
             try check(status, "conv2d forward \(g) \(s.algorithm)")
             return pd
         }
