@@ -80,16 +80,9 @@ public final class BatchLoader {
 public func loadImages(_ count: Int, _ load: @Sendable (Int) throws -> Image) -> [Result<Image, any Error>] {
     var loaded = [Result<Image, any Error>?](repeating: nil, count: count)
     loaded.withUnsafeMutableBufferPointer { slots in
-        let out = UncheckedSendable(slots)
         Parallel.forEach(count) { chunk in
-            for j in chunk { out.value[j] = Result { try load(j) } }
+            for j in chunk { slots[j] = Result { try load(j) } }
         }
     }
     return loaded.map { $0! }
-}
-
-/// A buffer the engine's threads fill, each its own slots.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }

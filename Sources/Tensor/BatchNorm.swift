@@ -178,4 +178,3 @@ public struct BatchNormFold: Sendable {
         return folded
     }
 }
-

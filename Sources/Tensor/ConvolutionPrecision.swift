@@ -11,9 +11,9 @@ public enum TrainingPrecision: String, Sendable, CaseIterable, Codable {
     public var convolution: ConvolutionPrecision { self == .bf16 ? .bf16 : .fp32 }
 }
 
-/// The arithmetic of a convolution (int8: inference only). Activations between layers stay fp32 whatever it is: a bf16 or int8
-/// convolution converts its input on the way in and writes fp32, so batch norm folding, residual additions,
-/// pooling and the head are unchanged.
+/// The arithmetic of a convolution (int8: inference only). Activations between layers stay fp32 whatever it is: a
+/// bf16 or int8 convolution converts its input on the way in and writes fp32, so batch norm folding, residual
+/// additions, pooling and the head are unchanged.
 public enum ConvolutionPrecision: Hashable, Sendable {
     case fp32
     /// bfloat16 inputs and weights (AVX512_BF16's dot products), fp32 accumulation and output.

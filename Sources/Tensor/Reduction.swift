@@ -37,3 +37,27 @@ func laneDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int,
     while i < count { total += a[i] * (b[i] - center); i += 1 }
     return total
 }
+
+extension Tensor {
+    /// Σ x² over every element, on the engine's threads: each thread sums its part 4096 elements at a time in float
+    /// lanes (`laneSumOfSquares`), each block's sum added in double (a serial double sum of ResNet-18's 11M
+    /// gradients took ~15 ms per step).
+    public var sumOfSquares: Double {
+        let n = count, block = 4096
+        let parts = min(Parallel.threadCount, max(1, n / (16 * block)))
+        var partial = [Double](repeating: 0, count: parts)
+        withUnsafeBufferPointer { x in
+            partial.withUnsafeMutableBufferPointer { sums in
+                Parallel.forEach(parts) { range in
+                    for part in range {
+                        let end = n * (part + 1) / parts
+                        sums[part] = stride(from: n * part / parts, to: end, by: block).reduce(0.0) { total, start in
+                            total + Double(laneSumOfSquares(x.baseAddress! + start, min(block, end - start), center: 0))
+                        }
+                    }
+                }
+            }
+        }
+        return partial.reduce(0, +)
+    }
+}
