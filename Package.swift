@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO"),
 
-        // Files: the one atomic file writer and JSON string escaper every module that writes uses.
+        // Files: the one atomic file writer, JSON string escaper and content hash (FNV-1a) every module uses.
         .target(name: "Files"),
         // The one seeded random generator (SplitMix64): the engine, the data stages, the fuzzer and the tests draw from it.
         .target(name: "SeededRandom"),
@@ -69,7 +69,7 @@ let package = Package(
 
         // Reliability: seeded mutation fuzzing of every reader of outside bytes (scripts/fuzz.sh runs it).
         .target(name: "Fuzzing", dependencies: ["Imaging", "Astro", "NN", "Training", "Tensor", "SeededRandom", "CFITSIO"]),
-        .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing"]),
+        .executableTarget(name: "PerseusFuzz", dependencies: ["Fuzzing", "Files"]),
 
         // Throughput benchmark beside ../shared/bench/torch_resnet_bench.py (scripts/bench.sh runs both).
         .executableTarget(name: "PerseusBench", dependencies: ["Tensor", "SeededRandom", "Autodiff", "NN", "Dataset", "Training"]),

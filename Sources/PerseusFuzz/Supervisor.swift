@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import Fuzzing
 #if canImport(Glibc)
@@ -75,7 +76,7 @@ enum Supervisor {
             if hang { totals.hangs += 1 } else { totals.crashes += 1 }
             let input = page.input
             let kind = hang ? "hang" : "crash"
-            let file = options.crashes.appendingPathComponent("\(target.rawValue)-\(kind)-\(fnv1a(input)).bin")
+            let file = options.crashes.appendingPathComponent("\(target.rawValue)-\(kind)-\(String(FNV1a.hash(input), radix: 16)).bin")
             try Data(input).write(to: file)
             let message = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
             try (died ? "signal \(signal)\n" : "exit status \(signal)\n").appending(message)
@@ -160,11 +161,4 @@ enum Supervisor {
             try Data(seed).write(to: folder.appendingPathComponent(String(format: "seed-%03d", i)))
         }
     }
-}
-
-/// FNV-1a, 64 bits, as hex: names saved inputs by content.
-func fnv1a(_ bytes: [UInt8]) -> String {
-    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-    return String(h, radix: 16)
 }

@@ -1,4 +1,5 @@
 import Dataset
+import Files
 import Tabular
 import Training
 
@@ -12,21 +13,20 @@ public enum CatalogueTeacher {
     {
         precondition(folds >= 2, "CatalogueTeacher: at least 2 folds")
         let features = ["magnitude"] + parameters
+        // Each object once (training draws repeat bright ones), with its trees' inputs and its fold.
         var seen = Set<String>()
-        let objects = training.filter { seen.insert($0.id).inserted && CatalogueModel.row($0, features: features) != nil }
-        func fold(_ o: PreparedObject) -> Int {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: the same folds on every machine and run
-            for byte in o.id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return Int(hash % UInt64(folds))
+        let objects = training.compactMap { o -> (id: String, label: Int, row: [Double], fold: Int)? in
+            guard seen.insert(o.id).inserted, let row = CatalogueModel.row(o, features: features) else { return nil }
+            return (o.id, o.label, row, Int(FNV1a.hash(o.id.utf8) % UInt64(folds)))
         }
         var teacher: [String: Double] = [:]
         for k in 0..<folds {
-            let fitted = objects.filter { fold($0) != k }
-            let judged = objects.filter { fold($0) == k }
+            let fitted = objects.filter { $0.fold != k }
+            let judged = objects.filter { $0.fold == k }
             guard !judged.isEmpty else { continue }
-            let trees = try BoostedTrees.fit(rows: fitted.map { CatalogueModel.row($0, features: features)! },
-                                             labels: fitted.map(\.label), features: features, settings: .catalogue)
-            for o in judged { teacher[o.id] = trees.probability(CatalogueModel.row(o, features: features)!) }
+            let trees = try BoostedTrees.fit(rows: fitted.map(\.row), labels: fitted.map(\.label), features: features,
+                                             settings: .catalogue)
+            for o in judged { teacher[o.id] = trees.probability(o.row) }
         }
         return teacher
     }

@@ -1,4 +1,5 @@
 import Dataset
+import Files
 import Foundation
 import Tensor
 
@@ -45,13 +46,11 @@ public final class Trainer {
 
     /// The objects and labels of both splits, hashed (FNV-1a): a resume must see the same ones.
     var dataFingerprint: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         for (split, samples) in [("train", training), ("validation", validation)] {
-            for (id, label) in zip(samples.ids, samples.labels) {
-                for byte in "\(split)\t\(id)\t\(label)\n".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            }
+            for (id, label) in zip(samples.ids, samples.labels) { hash.combine("\(split)\t\(id)\t\(label)\n".utf8) }
         }
-        return "\(training.count)+\(validation.count) objects, fnv1a \(String(hash, radix: 16))"
+        return "\(training.count)+\(validation.count) objects, fnv1a \(String(hash.value, radix: 16))"
     }
 
     public func fit(resume: Bool = false) throws -> TrainingOutcome {
